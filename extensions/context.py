@@ -1,0 +1,211 @@
+"""Jinja extensions the template loads by file path (copier-template-extensions).
+
+Everything the template derives rather than asks lives here, so copier.yml and
+the rendered files share one definition:
+
+* ``ContextUpdater`` adds derived names (``package_name``, ``project_title``) and the
+  dependency versions (``versions``) to every render context.
+* ``NamingExtension`` adds the naming filters and the globals the questions need
+  (the Python copier runs on, the slug rules).
+
+Keep every function pure and cheap: copier renders the context many times.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+SUPPORTED_PYTHON_VERSIONS: tuple[str, ...] = ("3.11", "3.12", "3.13", "3.14")
+FALLBACK_PYTHON_VERSION = "3.13"
+
+# One place for every dependency of the generated project. Lower bounds are the
+# versions the template is tested with; upper bounds only where a major release
+# is known to break the API the project uses (streaq 7 rewrote its API once already).
+RUNTIME_DEPENDENCIES: dict[str, str] = {
+    "beanie": ">=2.2,<3",
+    "email-validator": ">=2.2",
+    "fastapi": ">=0.120",
+    "pydantic-settings": ">=2.10",
+    "pymongo": ">=4.14",
+    "tinymongo": ">=1.3.1",
+    "typer": ">=0.20",
+    "uvicorn[standard]": ">=0.35",
+}
+QUEUE_DEPENDENCIES: dict[str, str] = {
+    "httpx": ">=0.28",
+    "streaq[web]": ">=7.2,<8",
+}
+DEV_DEPENDENCIES: dict[str, str] = {
+    "aiosmtpd": ">=1.4.6",
+    "asgi-lifespan": ">=2.1",
+    "httpx": ">=0.28",
+    "mypy": ">=1.18",
+    "pytest": ">=8.4",
+    "ruff": ">=0.14",
+}
+
+SLUG_PATTERN = re.compile(r"^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$")
+
+# Package names that would shadow something the generated project imports: its
+# dependencies (by import name), the test tooling, and names that confuse tools.
+RESERVED_PACKAGE_NAMES: frozenset[str] = frozenset(
+    {
+        "aiosmtpd",
+        "anyio",
+        "asgi_lifespan",
+        "beanie",
+        "bson",
+        "coredis",
+        "email_validator",
+        "fastapi",
+        "httpx",
+        "mypy",
+        "pydantic",
+        "pydantic_settings",
+        "pymongo",
+        "pytest",
+        "redis",
+        "ruff",
+        "src",
+        "starlette",
+        "streaq",
+        "test",
+        "tests",
+        "tinymongo",
+        "typer",
+        "uvicorn",
+    }
+)
+
+
+def package_name(slug: str) -> str:
+    """The import name of the generated package: ``billing-api`` → ``billing_api``."""
+    return slug.replace("-", "_")
+
+
+def project_title(slug: str) -> str:
+    """A display title from a slug: ``billing-api`` → ``Billing Api``."""
+    return " ".join(part.capitalize() for part in slug.split("-"))
+
+
+def slugify(name: str) -> str:
+    """The default slug for a project name: ``Billing API!`` → ``billing-api``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return re.sub(r"^[^a-z]+", "", slug)
+
+
+def slug_problem(slug: str) -> str:
+    """Why ``slug`` is refused, or an empty string when it is a valid slug.
+
+    Copier shows a non-empty validator result as the error, so each message names
+    the rule that failed and how to fix the answer.
+    """
+    if not slug:
+        return "The project slug is required, e.g. billing-api."
+    if not SLUG_PATTERN.fullmatch(slug):
+        return (
+            f"'{slug}' is not a valid slug: start with a lowercase letter and use only "
+            "lowercase letters, digits and single dashes, not ending in a dash "
+            "(e.g. billing-api)."
+        )
+    name = package_name(slug)
+    if name in sys.stdlib_module_names:
+        return (
+            f"The package name '{name}' would shadow the Python standard library "
+            f"module '{name}'; choose another slug (e.g. {slug}-service)."
+        )
+    if name in RESERVED_PACKAGE_NAMES:
+        return (
+            f"The package name '{name}' would shadow '{name}', which the generated "
+            f"project or its tooling imports; choose another slug (e.g. {slug}-service)."
+        )
+    return ""
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def email_problem(email: str) -> str:
+    """Why ``email`` is refused as the author's address, or an empty string."""
+    if EMAIL_PATTERN.fullmatch(email):
+        return ""
+    return f"'{email}' is not an email address; answer like jane@example.com."
+
+
+def default_python_version() -> str:
+    """The Python copier runs on when the template supports it, else a safe default."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return running if running in SUPPORTED_PYTHON_VERSIONS else FALLBACK_PYTHON_VERSION
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string holding ``text``: answers may contain quotes or backslashes."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def python_string(text: str) -> str:
+    """A Python string literal for ``text``, quoted the way ``ruff format`` would.
+
+    ruff prefers double quotes unless single quotes need fewer escapes, so the
+    rendered file is already formatted whatever the answer contains.
+    """
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    escaped = text.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return f"{quote}{escaped}{quote}"
+
+
+def requirement(name: str, spec: str) -> str:
+    """A PEP 508 requirement string: ``("fastapi", ">=1")`` → ``fastapi>=1``."""
+    return f"{name}{spec}"
+
+
+class NamingExtension(Extension):
+    """Filters and globals used by copier.yml questions and by the rendered files."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["package_name"] = package_name
+        environment.filters["project_title"] = project_title
+        environment.filters["slugify"] = slugify
+        environment.filters["slug_problem"] = slug_problem
+        environment.filters["email_problem"] = email_problem
+        environment.filters["toml_string"] = toml_string
+        environment.filters["python_string"] = python_string
+        environment.globals["default_python_version"] = default_python_version()
+        environment.globals["supported_python_versions"] = list(
+            SUPPORTED_PYTHON_VERSIONS
+        )
+
+
+def derived_context(answers: dict[str, Any]) -> dict[str, Any]:
+    """Values computed from the answers, added to every render context."""
+    slug = str(answers.get("project_slug") or "")
+    runtime = dict(RUNTIME_DEPENDENCIES)
+    if answers.get("enable_job_queue"):
+        runtime.update(QUEUE_DEPENDENCIES)
+    return {
+        "copyright_year": str(date.today().year),
+        "package_name": package_name(slug),
+        "project_title": project_title(slug),
+        "runtime_requirements": [
+            requirement(name, spec) for name, spec in sorted(runtime.items())
+        ],
+        "dev_requirements": [
+            requirement(name, spec) for name, spec in sorted(DEV_DEPENDENCIES.items())
+        ],
+    }
+
+
+class ContextUpdater(ContextHook):
+    """Adds :func:`derived_context` to the context copier renders files with."""
+
+    def hook(self, context: dict[str, Any]) -> None:
+        context.update(derived_context(context))

@@ -1,0 +1,78 @@
+"""MongoDB access: Beanie on a real server, or on an embedded store without one."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import tinymongo
+from beanie import init_beanie
+from pymongo import AsyncMongoClient
+
+from .config import Environment, Settings
+from .models import DOCUMENT_MODELS
+
+logger = logging.getLogger(__name__)
+
+# How long a request waits for an unreachable MongoDB before failing: long enough
+# for a replica-set election, short enough that /health/ready answers promptly.
+SERVER_SELECTION_TIMEOUT_MS = 5_000
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be reached or initialised."""
+
+
+def embedded_store_location(settings: Settings) -> str:
+    """Where the embedded store keeps data: memory for tests, a folder otherwise."""
+    if settings.environment is Environment.TEST:
+        return "memory"
+    return str(settings.data_dir.resolve())
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Any]:
+    """Yield the database named by the settings and close its client afterwards.
+
+    The yielded object is a pymongo ``AsyncDatabase`` or tinymongo's look-alike;
+    both are what ``init_beanie`` accepts.
+    """
+    client: Any
+    if settings.mongodb_url is not None:
+        client = AsyncMongoClient(
+            settings.mongodb_url.get_secret_value(),
+            serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+        )
+    else:
+        location = embedded_store_location(settings)
+        logger.warning(
+            "MONGODB_URL is not set: using the embedded development store (%s). "
+            "Data is not shared with other processes. Set MONGODB_URL to use MongoDB.",
+            location,
+        )
+        if location == "memory":
+            client = tinymongo.AsyncMongoClient(backend="memory")
+        else:
+            client = tinymongo.AsyncMongoClient(
+                backend="sqlite", tinymongo_folder=location
+            )
+    try:
+        yield client[settings.mongodb_database]
+    finally:
+        await client.close()
+
+
+async def init_models(database: Any) -> None:
+    """Bind the Beanie documents to ``database`` and create their indexes."""
+    try:
+        await init_beanie(database=database, document_models=DOCUMENT_MODELS)
+    except Exception as error:
+        raise DatabaseUnavailableError(
+            f"could not initialise MongoDB ({type(error).__name__}: {error}); "
+            "check MONGODB_URL and that the server is running"
+        ) from error
+
+
+async def ping(database: Any) -> None:
+    """Raise when the database does not answer a ping."""
+    await database.command("ping")

@@ -1,0 +1,1 @@
+"""Services the API and the workers share (email, health checks, ...)."""

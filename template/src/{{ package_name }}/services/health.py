@@ -1,0 +1,43 @@
+"""Service checks shared by `/health/ready` and the `doctor` command."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import anyio
+
+# A check that takes longer than this counts as failed: a readiness probe must
+# answer before the orchestrator's own timeout.
+CHECK_TIMEOUT_SECONDS = 5.0
+
+Check = Callable[[], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    detail: str
+
+
+async def run_check(check: Check) -> CheckResult:
+    """Run one check: ok with its detail, or failed with the error that stopped it."""
+    try:
+        with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
+            detail = await check()
+    except TimeoutError:
+        return CheckResult(ok=False, detail=f"no answer in {CHECK_TIMEOUT_SECONDS}s")
+    except Exception as error:
+        return CheckResult(ok=False, detail=f"{type(error).__name__}: {error}")
+    return CheckResult(ok=True, detail=detail or "ok")
+
+
+async def run_checks(checks: Mapping[str, Check]) -> dict[str, CheckResult]:
+    """Run every check concurrently; one failure does not hide the others."""
+    results: dict[str, CheckResult] = {}
+
+    async def run_into_results(name: str, check: Check) -> None:
+        results[name] = await run_check(check)
+
+    async with anyio.create_task_group() as group:
+        for name, check in checks.items():
+            group.start_soon(run_into_results, name, check)
+    return {name: results[name] for name in checks}
