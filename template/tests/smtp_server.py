@@ -33,4 +33,3 @@ class CapturingHandler:
             )
         )
         return "250 Message accepted for delivery"
-
