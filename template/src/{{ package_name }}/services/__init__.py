@@ -1,1 +1,1 @@
-"""Services the API and the workers share (email, health checks, ...)."""
+"""Services behind the routes and commands (email, health checks, ...)."""
