@@ -1,0 +1,69 @@
+"""The answer matrix, read from copier.yml so a new question joins it by itself."""
+
+import itertools
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+COPIER_YML = TEMPLATE_ROOT / "copier.yml"
+
+# Answers to the free-text questions; every other question takes its default
+# unless the matrix varies it.
+TEXT_ANSWERS: dict[str, str] = {"project_name": "Billing API"}
+
+Answers = dict[str, Any]
+
+
+@cache
+def questions() -> dict[str, dict[str, Any]]:
+    """Every question in copier.yml (settings start with an underscore)."""
+    loaded: dict[str, Any] = yaml.safe_load(COPIER_YML.read_text())
+    return {name: spec for name, spec in loaded.items() if not name.startswith("_")}
+
+
+def choice_values(spec: dict[str, Any]) -> list[Any]:
+    """The values a question can take: its choices (list or label mapping) or bools."""
+    if spec.get("type") == "bool":
+        return [False, True]
+    choices = spec.get("choices")
+    if isinstance(choices, dict):
+        return list(choices.values())
+    if isinstance(choices, list):
+        return list(choices)
+    return []
+
+
+def varied_questions() -> dict[str, list[Any]]:
+    """The questions the matrix varies: every bool and every multiple choice."""
+    return {
+        name: values
+        for name, spec in questions().items()
+        if (values := choice_values(spec))
+    }
+
+
+def answer_matrix() -> list[Answers]:
+    """Every combination of bool and choice answers, with the text answers added."""
+    varied = varied_questions()
+    return [
+        {**TEXT_ANSWERS, **dict(zip(varied, values, strict=True))}
+        for values in itertools.product(*varied.values())
+    ]
+
+
+def combination_id(answers: Answers) -> str:
+    """A short, readable test id: ``py3.11-job-queue-docker-github-MIT``."""
+    parts = []
+    for name in varied_questions():
+        value = answers[name]
+        if isinstance(value, bool):
+            short = name.removeprefix("enable_").removeprefix("use_").replace("_", "-")
+            parts.append(short if value else f"no-{short}")
+        elif name == "python_version":
+            parts.append(f"py{value}")
+        else:
+            parts.append(str(value))
+    return "-".join(parts)
