@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -98,7 +99,9 @@ def project_title(slug: str) -> str:
 
 def slugify(name: str) -> str:
     """The default slug for a project name: ``Billing API!`` → ``billing-api``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    # Accents are dropped rather than the letters: "Ünïcode" → "unicode".
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return re.sub(r"^[^a-z]+", "", slug)
 
 
@@ -125,7 +128,8 @@ def slug_problem(slug: str) -> str:
     if name in RESERVED_PACKAGE_NAMES:
         return (
             f"The package name '{name}' would shadow '{name}', which the generated "
-            f"project or its tooling imports; choose another slug (e.g. {slug}-service)."
+            "project or its tooling imports; choose another slug "
+            f"(e.g. {slug}-service)."
         )
     return ""
 
@@ -147,7 +151,7 @@ def default_python_version() -> str:
 
 
 def toml_string(text: str) -> str:
-    """A TOML basic string holding ``text``: answers may contain quotes or backslashes."""
+    """A TOML basic string holding ``text``, whatever quotes or backslashes it has."""
     return json.dumps(text, ensure_ascii=False)
 
 

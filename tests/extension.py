@@ -11,7 +11,8 @@ EXTENSION_PATH = TEMPLATE_ROOT / "extensions" / "context.py"
 
 def load_extension_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("template_context", EXTENSION_PATH)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {EXTENSION_PATH}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

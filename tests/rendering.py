@@ -22,7 +22,9 @@ def isolated_environment(home: Path) -> dict[str, str]:
     settings = home / "copier-settings.yml"
     settings.write_text("{}\n")
     git_config = home / "gitconfig"
-    git_config.write_text("[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n")
+    git_config.write_text(
+        "[commit]\n\tgpgsign = false\n[init]\n\tdefaultBranch = main\n"
+    )
     return {
         **GIT_IDENTITY,
         "COPIER_SETTINGS_PATH": str(settings),
@@ -44,7 +46,11 @@ def snapshot_template(destination: Path) -> Path:
     would record a draft commit that later updates cannot find.
     """
     listed = git(
-        "ls-files", "--cached", "--others", "--exclude-standard", "-z",
+        "ls-files",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "-z",
         cwd=TEMPLATE_ROOT,
     )
     for name in filter(None, listed.split("\0")):

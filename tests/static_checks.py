@@ -124,7 +124,9 @@ def ruff_problems(project: Path) -> list[str]:
             text=True,
         )
         if result.returncode != 0:
-            problems.append(f"ruff {' '.join(command)}:\n{result.stdout}{result.stderr}")
+            problems.append(
+                f"ruff {' '.join(command)}:\n{result.stdout}{result.stderr}"
+            )
     return problems
 
 
@@ -139,7 +141,9 @@ def schema_problems(path: Path, builtin_schema: str) -> list[str]:
             )
         except SystemExit as exit_:
             code = exit_.code
-    return [] if code == 0 else [f"{path.name} ({builtin_schema}):\n{output.getvalue()}"]
+    return (
+        [] if code == 0 else [f"{path.name} ({builtin_schema}):\n{output.getvalue()}"]
+    )
 
 
 def config_file_problems(project: Path, answers: Answers) -> list[str]:
@@ -160,12 +164,16 @@ def config_file_problems(project: Path, answers: Answers) -> list[str]:
         problems += schema_problems(project / name, schema)
     if answers["use_docker"]:
         problems += schema_problems(project / "compose.yaml", "vendor.compose-spec")
-        services = set(yaml.safe_load((project / "compose.yaml").read_text())["services"])
+        services = set(
+            yaml.safe_load((project / "compose.yaml").read_text())["services"]
+        )
         wanted = {"api", "mongo"} | (
             {"redis", "worker"} if answers["enable_job_queue"] else set()
         )
         if services != wanted:
-            problems.append(f"compose.yaml services {sorted(services)} != {sorted(wanted)}")
+            problems.append(
+                f"compose.yaml services {sorted(services)} != {sorted(wanted)}"
+            )
     return problems
 
 
@@ -180,5 +188,7 @@ def queue_off_problems(project: Path, files: list[Path], answers: Answers) -> li
             continue
         for number, line in enumerate((project / relative).read_text().splitlines(), 1):
             if QUEUE_WORDS.search(line):
-                problems.append(f"{relative}:{number}: mentions the queue: {line.strip()}")
+                problems.append(
+                    f"{relative}:{number}: mentions the queue: {line.strip()}"
+                )
     return problems

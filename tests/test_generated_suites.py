@@ -1,0 +1,82 @@
+"""Every combination this machine can run installs, passes its own suite and mypy."""
+
+import os
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tests.answers import Answers, answer_matrix, combination_id
+from tests.rendering import render
+
+pytestmark = pytest.mark.slow
+
+
+@cache
+def python_is_installed(version: str) -> bool:
+    """Whether uv finds this interpreter here without downloading one."""
+    found = subprocess.run(
+        ["uv", "python", "find", "--no-python-downloads", version],
+        capture_output=True,
+    )
+    return found.returncode == 0
+
+
+RUNNABLE = [a for a in answer_matrix() if python_is_installed(a["python_version"])]
+
+
+def run(
+    command: list[str], project: Path, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+    )
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for every project this test process checks.
+
+    mypy reuses a cached module whose source hash matches, wherever the file
+    lives, so the dependencies are analysed once instead of once per project.
+    """
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
+def test_this_machine_can_run_some_combinations() -> None:
+    # Without an installed target Python the generated suites would not run at all.
+    assert RUNNABLE, "no Python version listed in copier.yml is installed here"
+
+
+@pytest.mark.parametrize("answers", RUNNABLE, ids=combination_id)
+def test_generated_project_passes_its_own_suite_and_mypy(
+    template: Path, tmp_path: Path, mypy_cache: Path, answers: Answers
+) -> None:
+    project = render(template, tmp_path / "project", answers)
+    sync = run(["uv", "sync", "--quiet"], project)
+    assert sync.returncode == 0, sync.stderr
+
+    report = tmp_path / "junit.xml"
+    tests = run(
+        ["uv", "run", "--no-sync", "pytest", "-q", f"--junitxml={report}"], project
+    )
+    totals = ElementTree.parse(report).getroot().find("testsuite")
+    assert totals is not None, tests.stdout
+    counts = {
+        key: int(totals.get(key, "0"))
+        for key in ("tests", "failures", "errors", "skipped")
+    }
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert counts["tests"] > 0, "the generated suite collected no tests"
+    assert counts["skipped"] == 0, f"skips hide missing services:\n{tests.stdout}"
+
+    types = run(
+        ["uv", "run", "--no-sync", "mypy"], project, MYPY_CACHE_DIR=str(mypy_cache)
+    )
+    assert types.returncode == 0, types.stdout + types.stderr
