@@ -80,3 +80,47 @@ def test_generated_project_passes_its_own_suite_and_mypy(
         ["uv", "run", "--no-sync", "mypy"], project, MYPY_CACHE_DIR=str(mypy_cache)
     )
     assert types.returncode == 0, types.stdout + types.stderr
+
+
+# Dependencies depend only on these two answers; resolve each pair once.
+DEPENDENCY_SETS = sorted(
+    {(a["python_version"], a["enable_job_queue"]) for a in answer_matrix()}
+)
+
+
+@pytest.mark.parametrize(
+    ("python_version", "enable_job_queue"),
+    DEPENDENCY_SETS,
+    ids=[f"py{v}-{'queue' if q else 'no-queue'}" for v, q in DEPENDENCY_SETS],
+)
+def test_dependencies_resolve_for_every_python_version(
+    template: Path, tmp_path: Path, python_version: str, enable_job_queue: bool
+) -> None:
+    # Versions not installed here cannot run, but their dependency set must exist.
+    answers = {
+        "project_name": "Billing API",
+        "python_version": python_version,
+        "enable_job_queue": enable_job_queue,
+    }
+    project = render(template, tmp_path / "project", answers)
+
+    resolved = run(
+        [
+            "uv",
+            "pip",
+            "compile",
+            str(project / "pyproject.toml"),
+            "--group",
+            f"{project / 'pyproject.toml'}:dev",
+            "--python-version",
+            python_version,
+            "--quiet",
+        ],
+        # Outside the project: its .python-version may name an interpreter that a
+        # version manager's `uv` shim cannot find on this machine.
+        tmp_path,
+    )
+
+    assert resolved.returncode == 0, resolved.stderr
+    assert "fastapi==" in resolved.stdout
+    assert ("streaq==" in resolved.stdout) is enable_job_queue
