@@ -1,6 +1,5 @@
 """Render the template the way a user does, isolated from this machine's settings."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,16 +64,27 @@ def snapshot_template(destination: Path) -> Path:
     return destination
 
 
-def render(template: Path, destination: Path, answers: Answers) -> Path:
-    """`copier copy --trust --defaults` with these answers, as the library call."""
+def render(
+    template: Path,
+    destination: Path,
+    answers: Answers,
+    *,
+    vcs_ref: str = "HEAD",
+    skip_tasks: bool = True,
+) -> Path:
+    """`copier copy --trust --defaults` with these answers, as the library call.
+
+    The post-copy tasks (git init, uv lock) are skipped unless a test is about them.
+    """
     copier.run_copy(
         str(template),
         str(destination),
         data=answers,
         defaults=True,
         unsafe=True,
-        vcs_ref="HEAD",
+        vcs_ref=vcs_ref,
         quiet=True,
+        skip_tasks=skip_tasks,
     )
     return destination
 
@@ -86,7 +96,3 @@ def project_files(project: Path) -> list[Path]:
         for path in project.rglob("*")
         if path.is_file() and ".git" not in path.relative_to(project).parts
     )
-
-
-def environment_with(extra: dict[str, str]) -> dict[str, str]:
-    return {**os.environ, **extra}

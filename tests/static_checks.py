@@ -39,6 +39,7 @@ def expected_files(answers: Answers) -> dict[str, bool]:
     always = [
         ".copier-answers.yml",
         ".dockerignore",
+        ".env",
         ".env.example",
         ".gitignore",
         ".python-version",

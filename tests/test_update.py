@@ -1,0 +1,437 @@
+"""`copier update` keeps projects current without losing the user's work."""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.answers import TEMPLATE_ROOT
+from tests.rendering import git, render
+from tests.static_checks import QUEUE_WORDS
+from tests.updating import (
+    clone_template,
+    commit_all,
+    conflicted_files,
+    copy_and_commit,
+    differences,
+    edit,
+    release,
+    tree,
+    update,
+)
+
+ANSWERS = {"project_name": "Billing API"}
+PACKAGE = Path("src/billing_api")
+QUEUE_FILES = [
+    PACKAGE / "api/tasks.py",
+    PACKAGE / "tasks/context.py",
+    PACKAGE / "tasks/emails.py",
+    PACKAGE / "tasks/health.py",
+    PACKAGE / "tasks/lifespan.py",
+    PACKAGE / "tasks/worker.py",
+    Path("tests/redis_server.py"),
+    Path("tests/test_tasks.py"),
+]
+README = (TEMPLATE_ROOT / "README.md").read_text()
+
+
+@pytest.fixture
+def template_v1(template: Path, tmp_path: Path) -> Path:
+    """A clone of the template whose HEAD is the release v1."""
+    return clone_template(template, tmp_path / "template")
+
+
+def readme_update_commands() -> list[str]:
+    section = README.split("## Updating your project\n", 1)[1]
+    block = re.search(r"```console\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def run_readme_command(command: str, project: Path) -> subprocess.CompletedProcess[str]:
+    """Run a README update command with this environment's copier (no download)."""
+    prefix = "uvx --with copier-template-extensions copier "
+    assert command.startswith(prefix), command
+    arguments = shlex.split(command.removeprefix(prefix))
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+def project_suite_passes(project: Path) -> subprocess.CompletedProcess[str]:
+    synced = subprocess.run(
+        ["uv", "sync", "--quiet"], cwd=project, capture_output=True, text=True
+    )
+    if synced.returncode != 0:
+        return synced
+    return subprocess.run(
+        ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+    )
+
+
+# 1. Version to version ------------------------------------------------------
+
+
+def add_support_section(template: Path) -> None:
+    readme = template / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\n## Support\n\nAsk the platform team.\n")
+    (template / "template" / "CONTRIBUTING.md").write_text("# Contributing\n")
+    edit(
+        template / "template/src/{{ package_name }}/services/health.py",
+        '"""Service checks shared by',
+        '"""Service checks (v2) shared by',
+    )
+
+
+@pytest.mark.parametrize("enable_job_queue", [False, True], ids=["no-queue", "queue"])
+def test_an_update_to_a_new_version_equals_a_fresh_copy(
+    template_v1: Path, tmp_path: Path, enable_job_queue: bool
+) -> None:
+    answers = {**ANSWERS, "enable_job_queue": enable_job_queue}
+    project = copy_and_commit(template_v1, tmp_path / "project", answers)
+    release(template_v1, "v2", add_support_section)
+
+    update(project)
+
+    fresh = render(template_v1, tmp_path / "fresh", answers, vcs_ref="v2")
+    assert differences(tree(project), tree(fresh)) == []
+    assert (
+        yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2"
+    )
+
+
+# 2 and 3. Turning the queue on and off ---------------------------------------
+
+
+def test_the_readme_shows_the_update_and_toggle_commands() -> None:
+    assert readme_update_commands() == [
+        "uvx --with copier-template-extensions copier update --trust",
+        "uvx --with copier-template-extensions copier update --trust --defaults -d enable_job_queue=true",
+        "uvx --with copier-template-extensions copier update --trust --defaults -d enable_job_queue=false",
+    ]
+
+
+def test_turning_the_queue_on_equals_a_fresh_queue_copy(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+
+    toggled = run_readme_command(readme_update_commands()[1], project)
+
+    assert toggled.returncode == 0, toggled.stderr
+    fresh = render(
+        template_v1,
+        tmp_path / "fresh",
+        {**ANSWERS, "enable_job_queue": True},
+        vcs_ref="v1",
+    )
+    assert differences(tree(project), tree(fresh)) == []
+    assert all((project / path).is_file() for path in QUEUE_FILES)
+
+
+def test_turning_the_queue_off_removes_it_and_keeps_the_users_files(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(
+        template_v1, tmp_path / "project", {**ANSWERS, "enable_job_queue": True}
+    )
+    own_file = project / PACKAGE / "tasks" / "reports.py"
+    own_file.write_text('def monthly_report() -> str:\n    return "report"\n')
+    commit_all(project, "a module of the user's own")
+    toggled = run_readme_command(readme_update_commands()[2], project)
+
+    assert toggled.returncode == 0, toggled.stderr
+    assert not any((project / path).exists() for path in QUEUE_FILES)
+    assert own_file.read_text() == 'def monthly_report() -> str:\n    return "report"\n'
+    stub = (project / PACKAGE / "tasks" / "README.md").read_text()
+    assert "copier update --trust --defaults -d enable_job_queue=true" in stub
+    fresh = render(template_v1, tmp_path / "fresh", ANSWERS, vcs_ref="v1")
+    assert differences(tree(project), tree(fresh)) == [f"{PACKAGE}/tasks/reports.py"]
+    # The user is told what went and what stayed.
+    for path in QUEUE_FILES:
+        assert f"- {path.as_posix()}" in toggled.stderr
+    assert "were kept: reports.py" in toggled.stderr
+
+
+def test_a_queue_off_project_mentions_no_queue_after_toggling_off(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(
+        template_v1, tmp_path / "project", {**ANSWERS, "enable_job_queue": True}
+    )
+
+    update(project, enable_job_queue=False)
+
+    stub = PACKAGE / "tasks" / "README.md"
+    mentions = [
+        f"{path}: {line.strip()}"
+        for path, content in tree(project).items()
+        if Path(path) != stub
+        for line in content.decode(errors="replace").splitlines()
+        if QUEUE_WORDS.search(line)
+    ]
+    assert mentions == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "enable_job_queue", [False, True], ids=["off-to-on", "on-to-off"]
+)
+def test_a_toggled_project_passes_its_own_suite(
+    template_v1: Path, tmp_path: Path, enable_job_queue: bool
+) -> None:
+    before = {**ANSWERS, "enable_job_queue": not enable_job_queue}
+    project = copy_and_commit(template_v1, tmp_path / "project", before)
+
+    update(project, enable_job_queue=enable_job_queue)
+
+    result = project_suite_passes(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout
+    assert "skipped" not in result.stdout
+
+
+# 4. The user's edits survive ---------------------------------------------------
+
+
+def change_shared_files(template: Path) -> None:
+    source = template / "template"
+    edit(
+        source / "src/{{ package_name }}/app.py.jinja",
+        '"""The FastAPI application: `create_app()` wires settings, database and services."""',
+        '"""The FastAPI application (v2): `create_app()` wires settings, database and services."""',
+    )
+    edit(source / "README.md.jinja", "## Install\n", "## Install (v2)\n")
+    edit(
+        source / "pyproject.toml.jinja",
+        "line-length = 88",
+        'line-length = 88\nsrc = ["src", "tests"]',
+    )
+
+
+def test_user_edits_merge_with_template_changes_to_other_lines(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    app = project / PACKAGE / "app.py"
+    edit(
+        app,
+        "    return app\n",
+        '    app.state.started_by = "billing team"\n    return app\n',
+    )
+    (project / "README.md").write_text(
+        (project / "README.md").read_text() + "\nOn call: #billing.\n"
+    )
+    edit(project / "pyproject.toml", 'version = "0.1.0"', 'version = "1.4.0"')
+    commit_all(project, "the user's own changes")
+    release(template_v1, "v2", change_shared_files)
+
+    update(project)
+
+    assert conflicted_files(project) == []
+    assert 'app.state.started_by = "billing team"' in app.read_text()
+    assert "The FastAPI application (v2)" in app.read_text()
+    readme = (project / "README.md").read_text()
+    assert "On call: #billing." in readme
+    assert "## Install (v2)" in readme
+    pyproject = (project / "pyproject.toml").read_text()
+    assert 'version = "1.4.0"' in pyproject
+    assert 'src = ["src", "tests"]' in pyproject
+
+
+def test_colliding_edits_become_conflicts_never_silent_loss(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    edit(
+        project / "README.md", "## Install\n", "## Installing on the billing cluster\n"
+    )
+    commit_all(project, "the user's own heading")
+    release(template_v1, "v2", change_shared_files)
+
+    update(project)
+
+    readme = (project / "README.md").read_text()
+    assert conflicted_files(project) == ["README.md"]
+    assert "## Installing on the billing cluster" in readme
+    assert "## Install (v2)" in readme
+
+
+# 5. A renamed template file ----------------------------------------------------
+
+
+def move_readme_to_docs(template: Path) -> None:
+    (template / "template" / "docs").mkdir()
+    git("mv", "template/README.md.jinja", "template/docs/index.md.jinja", cwd=template)
+    migration = (
+        "_migrations:\n"
+        '  - version: "v2"\n'
+        '    command: ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/scripts/migrate.py",'
+        ' "move", "README.md", "docs/index.md"]\n'
+        "    when: \"{{ _stage == 'before' }}\"\n"
+    )
+    edit(template / "copier.yml", "_migrations: []\n", migration)
+
+
+def test_a_migration_carries_edits_to_a_renamed_file(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nOn call: #billing.\n")
+    commit_all(project, "the user's own note")
+    release(template_v1, "v2", move_readme_to_docs)
+
+    update(project)
+
+    assert not readme.exists()
+    moved = (project / "docs" / "index.md").read_text()
+    # The edit arrives at the new path; copier marks the lines the new template
+    # lacks for review, so nothing is dropped or merged silently.
+    assert "On call: #billing." in moved
+    assert conflicted_files(project) == ["docs/index.md"]
+    assert moved.count("<<<<<<< before updating") == 1
+
+
+def test_without_the_migration_a_rename_would_drop_the_edits(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    # Why the migration exists: copier alone deletes the old path, edits and all.
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nOn call: #billing.\n")
+    commit_all(project, "the user's own note")
+
+    def rename_only(template: Path) -> None:
+        (template / "template" / "docs").mkdir()
+        git(
+            "mv",
+            "template/README.md.jinja",
+            "template/docs/index.md.jinja",
+            cwd=template,
+        )
+
+    release(template_v1, "v2", rename_only)
+
+    update(project)
+
+    assert "On call: #billing." not in (project / "docs" / "index.md").read_text()
+
+
+# 6. An answers file older than a question ----------------------------------------
+
+
+def add_metrics_question(template: Path) -> None:
+    edit(
+        template / "copier.yml",
+        "use_docker:\n",
+        "enable_metrics:\n  type: bool\n  help: Expose Prometheus metrics?\n  default: false\n\nuse_docker:\n",
+    )
+    (
+        template / "template" / "{% if enable_metrics %}METRICS.md{% endif %}.jinja"
+    ).write_text("# Metrics\n")
+
+
+def test_a_question_added_later_takes_its_default(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    assert "enable_metrics" not in (project / ".copier-answers.yml").read_text()
+    release(template_v1, "v2", add_metrics_question)
+
+    update(project)
+
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["enable_metrics"] is False
+    assert not (project / "METRICS.md").exists()
+    assert conflicted_files(project) == []
+
+
+# 7. Files the user owns ------------------------------------------------------------
+
+
+def test_env_is_written_once_and_never_overwritten(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(
+        template_v1, tmp_path / "project", {**ANSWERS, "enable_job_queue": True}
+    )
+    env = project / ".env"
+    assert re.search(r"^TASK_SIGNING_SECRET=\S{32,}$", env.read_text(), re.MULTILINE)
+    env.write_text(env.read_text() + "LOG_LEVEL=DEBUG\n")
+    mine = env.read_text()
+    release(template_v1, "v2", add_support_section)
+
+    update(project)
+    commit_all(project, "updated to v2")
+    update(project, enable_job_queue=False)
+
+    assert env.read_text() == mine
+
+
+# 8. Copy tasks ------------------------------------------------------------------------
+
+
+def test_copy_tasks_initialise_git_and_lock_dependencies(
+    template: Path, tmp_path: Path
+) -> None:
+    project = render(template, tmp_path / "project", ANSWERS, skip_tasks=False)
+
+    assert git("rev-parse", "--is-inside-work-tree", cwd=project).strip() == "true"
+    assert (project / "uv.lock").is_file()
+
+
+def test_copy_tasks_are_idempotent(template: Path, tmp_path: Path) -> None:
+    project = render(template, tmp_path / "project", ANSWERS, skip_tasks=False)
+    lock = (project / "uv.lock").read_bytes()
+
+    again = run_post_copy(project)
+
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""
+    assert (project / "uv.lock").read_bytes() == lock
+
+
+def test_copy_tasks_fail_softly_without_network(template: Path, tmp_path: Path) -> None:
+    project = render(template, tmp_path / "project", ANSWERS)
+
+    offline = run_post_copy(
+        project,
+        UV_OFFLINE="1",
+        UV_CACHE_DIR=str(tmp_path / "empty-cache"),
+    )
+
+    assert offline.returncode == 0
+    assert "run `uv lock` later" in offline.stderr
+    assert not (project / "uv.lock").exists()
+
+
+def test_copy_tasks_can_be_skipped(template: Path, tmp_path: Path) -> None:
+    project = render(template, tmp_path / "project", ANSWERS, skip_tasks=True)
+
+    assert not (project / ".git").exists()
+    assert not (project / "uv.lock").exists()
+
+
+def run_post_copy(
+    project: Path, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(TEMPLATE_ROOT / "scripts" / "post_copy.py")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+    )
