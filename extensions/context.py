@@ -53,6 +53,10 @@ DEV_DEPENDENCIES: dict[str, str] = {
     "ruff": ">=0.14",
 }
 
+# Long enough for a descriptive name; short enough that every line of the rendered
+# code that names the package stays within the formatter's 88 columns.
+MAX_SLUG_LENGTH = 30
+
 SLUG_PATTERN = re.compile(r"^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$")
 
 # Package names that would shadow something the generated project imports: its
@@ -102,7 +106,19 @@ def slugify(name: str) -> str:
     # Accents are dropped rather than the letters: "Ünïcode" → "unicode".
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return re.sub(r"^[^a-z]+", "", slug)
+    return shorten_slug(re.sub(r"^[^a-z]+", "", slug))
+
+
+def shorten_slug(slug: str) -> str:
+    """Whole words of ``slug`` up to the length limit (cut mid-word only if one
+    word alone is too long)."""
+    shortened = ""
+    for word in slug.split("-"):
+        candidate = f"{shortened}-{word}" if shortened else word
+        if len(candidate) > MAX_SLUG_LENGTH:
+            break
+        shortened = candidate
+    return shortened or slug[:MAX_SLUG_LENGTH]
 
 
 def slug_problem(slug: str) -> str:
@@ -118,6 +134,11 @@ def slug_problem(slug: str) -> str:
             f"'{slug}' is not a valid slug: start with a lowercase letter and use only "
             "lowercase letters, digits and single dashes, not ending in a dash "
             "(e.g. billing-api)."
+        )
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (
+            f"'{slug}' is {len(slug)} characters long: keep the slug to "
+            f"{MAX_SLUG_LENGTH} or fewer (e.g. {shorten_slug(slug)})."
         )
     name = package_name(slug)
     if name in sys.stdlib_module_names:

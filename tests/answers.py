@@ -16,6 +16,15 @@ TEXT_ANSWERS: dict[str, str] = {"project_name": "Billing API"}
 
 Answers = dict[str, Any]
 
+# Text answers that stress quoting and length: quotes, a backslash, accents, and a
+# name whose default slug must be shortened to the limit.
+UNUSUAL_ANSWERS = {
+    "project_name": 'Jane\'s "Ünïcode" Billing API \\ for the accounts-receivable team of the north region',
+    "project_description": 'Bills "customers"; it\'s fast \\ safe.',
+    "author_name": "Zoë O'Brien-Müller",
+    "author_email": "zoe.o-brien+billing@example.co.uk",
+}
+
 
 @cache
 def questions() -> dict[str, dict[str, Any]]:

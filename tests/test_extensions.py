@@ -30,6 +30,12 @@ def test_names_are_derived_from_the_slug(slug: str, package: str, title: str) ->
         ("  Billing   API!! v2 ", "billing-api-v2"),
         ("123 Orders", "orders"),
         ("Ünïcode Service", "unicode-service"),
+        ("The Accounts Receivable Billing Service", "the-accounts-receivable"),
+        ("Accounts Receivable Billing Platform", "accounts-receivable-billing"),
+        (
+            "Supercalifragilisticexpialidocious Service",
+            "supercalifragilisticexpialidoc",
+        ),
     ],
 )
 def test_the_default_slug_comes_from_the_name(name: str, slug: str) -> None:
@@ -52,6 +58,7 @@ def test_valid_slugs_pass(slug: str) -> None:
         ("asyncio", "standard library"),
         ("email-validator", "would shadow 'email_validator'"),
         ("tests", "would shadow 'tests'"),
+        ("a" * 31, "keep the slug to 30 or fewer"),
     ],
 )
 def test_invalid_slugs_name_the_rule(slug: str, rule: str) -> None:

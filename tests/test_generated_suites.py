@@ -1,14 +1,13 @@
 """Every combination this machine can run installs, passes its own suite and mypy."""
 
-import os
 import subprocess
-import xml.etree.ElementTree as ElementTree
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from tests.answers import Answers, answer_matrix, combination_id
+from tests.answers import UNUSUAL_ANSWERS, Answers, answer_matrix, combination_id
+from tests.generated import assert_suite_and_mypy_pass, run
 from tests.rendering import render
 
 pytestmark = pytest.mark.slow
@@ -25,18 +24,6 @@ def python_is_installed(version: str) -> bool:
 
 
 RUNNABLE = [a for a in answer_matrix() if python_is_installed(a["python_version"])]
-
-
-def run(
-    command: list[str], project: Path, **environment: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **environment},
-    )
 
 
 @pytest.fixture(scope="session")
@@ -59,27 +46,18 @@ def test_generated_project_passes_its_own_suite_and_mypy(
     template: Path, tmp_path: Path, mypy_cache: Path, answers: Answers
 ) -> None:
     project = render(template, tmp_path / "project", answers)
-    sync = run(["uv", "sync", "--quiet"], project)
-    assert sync.returncode == 0, sync.stderr
 
-    report = tmp_path / "junit.xml"
-    tests = run(
-        ["uv", "run", "--no-sync", "pytest", "-q", f"--junitxml={report}"], project
-    )
-    totals = ElementTree.parse(report).getroot().find("testsuite")
-    assert totals is not None, tests.stdout
-    counts = {
-        key: int(totals.get(key, "0"))
-        for key in ("tests", "failures", "errors", "skipped")
-    }
-    assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert counts["tests"] > 0, "the generated suite collected no tests"
-    assert counts["skipped"] == 0, f"skips hide missing services:\n{tests.stdout}"
+    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache)
 
-    types = run(
-        ["uv", "run", "--no-sync", "mypy"], project, MYPY_CACHE_DIR=str(mypy_cache)
-    )
-    assert types.returncode == 0, types.stdout + types.stderr
+
+def test_unusual_answers_give_a_working_project(
+    template: Path, tmp_path: Path, mypy_cache: Path
+) -> None:
+    # Quotes, backslashes, accents and a slug shortened to its limit, queue on.
+    answers = {**UNUSUAL_ANSWERS, "enable_job_queue": True}
+    project = render(template, tmp_path / "project", answers)
+
+    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache)
 
 
 # Dependencies depend only on these two answers; resolve each pair once.

@@ -29,6 +29,10 @@ INVALID_ANSWERS: list[tuple[dict[str, str], str]] = [
     ({"project_slug": "pydantic"}, "would shadow 'pydantic'"),
     ({"project_slug": "test"}, "would shadow 'test'"),
     ({"project_slug": "typer"}, "would shadow 'typer'"),
+    (
+        {"project_slug": "accounts-receivable-billing-service"},
+        "keep the slug to 30 or fewer",
+    ),
     ({"author_email": "not-an-email"}, "is not an email address"),
     ({"author_email": "jane@localhost"}, "is not an email address"),
     ({"author_name": " "}, "author name is required"),

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.answers import Answers, answer_matrix, combination_id
+from tests.answers import UNUSUAL_ANSWERS, Answers, answer_matrix, combination_id
 from tests.rendering import project_files, render
 from tests.static_checks import (
     compile_problems,
@@ -41,3 +41,22 @@ def test_every_combination_renders_clean(
     ]
 
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("enable_job_queue", [False, True], ids=["no-queue", "queue"])
+def test_quotes_backslashes_accents_and_long_answers_render_clean(
+    template: Path, tmp_path: Path, enable_job_queue: bool
+) -> None:
+    answers = {**UNUSUAL_ANSWERS, "enable_job_queue": enable_job_queue}
+    project = render(template, tmp_path / "project", answers)
+    files = project_files(project)
+
+    problems = [
+        *leftover_jinja_problems(project, files),
+        *compile_problems(project, files),
+        *ruff_problems(project),
+    ]
+
+    assert not problems, "\n".join(problems)
+    recorded = (project / ".copier-answers.yml").read_text()
+    assert "Zoë" in recorded or "Zo\\xEB" in recorded

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.answers import TEMPLATE_ROOT
+from tests.generated import assert_suite_and_mypy_pass
 from tests.rendering import git, render
 from tests.static_checks import QUEUE_WORDS
 from tests.updating import (
@@ -63,21 +64,6 @@ def run_readme_command(command: str, project: Path) -> subprocess.CompletedProce
         cwd=project,
         capture_output=True,
         text=True,
-    )
-
-
-def project_suite_passes(project: Path) -> subprocess.CompletedProcess[str]:
-    synced = subprocess.run(
-        ["uv", "sync", "--quiet"], cwd=project, capture_output=True, text=True
-    )
-    if synced.returncode != 0:
-        return synced
-    return subprocess.run(
-        ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
     )
 
 
@@ -187,9 +173,9 @@ def test_a_queue_off_project_mentions_no_queue_after_toggling_off(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "enable_job_queue", [False, True], ids=["off-to-on", "on-to-off"]
+    "enable_job_queue", [False, True], ids=["on-to-off", "off-to-on"]
 )
-def test_a_toggled_project_passes_its_own_suite(
+def test_a_toggled_project_passes_its_own_suite_and_mypy(
     template_v1: Path, tmp_path: Path, enable_job_queue: bool
 ) -> None:
     before = {**ANSWERS, "enable_job_queue": not enable_job_queue}
@@ -197,10 +183,7 @@ def test_a_toggled_project_passes_its_own_suite(
 
     update(project, enable_job_queue=enable_job_queue)
 
-    result = project_suite_passes(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert " passed" in result.stdout
-    assert "skipped" not in result.stdout
+    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", tmp_path / "mypy")
 
 
 # 4. The user's edits survive ---------------------------------------------------
@@ -272,9 +255,26 @@ def test_colliding_edits_become_conflicts_never_silent_loss(
 # 5. A renamed template file ----------------------------------------------------
 
 
-def move_readme_to_docs(template: Path) -> None:
+ON_CALL_NOTE = "\nOn call: #billing.\n"
+
+
+@pytest.fixture
+def project_with_a_readme_note(template_v1: Path, tmp_path: Path) -> Path:
+    """A project at v1 whose README the user extended and committed."""
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + ON_CALL_NOTE)
+    commit_all(project, "the user's own note")
+    return project
+
+
+def rename_readme_to_docs(template: Path) -> None:
     (template / "template" / "docs").mkdir()
     git("mv", "template/README.md.jinja", "template/docs/index.md.jinja", cwd=template)
+
+
+def rename_readme_with_a_migration(template: Path) -> None:
+    rename_readme_to_docs(template)
     migration = (
         "_migrations:\n"
         '  - version: "v2"\n'
@@ -286,48 +286,32 @@ def move_readme_to_docs(template: Path) -> None:
 
 
 def test_a_migration_carries_edits_to_a_renamed_file(
-    template_v1: Path, tmp_path: Path
+    template_v1: Path, project_with_a_readme_note: Path
 ) -> None:
-    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
-    readme = project / "README.md"
-    readme.write_text(readme.read_text() + "\nOn call: #billing.\n")
-    commit_all(project, "the user's own note")
-    release(template_v1, "v2", move_readme_to_docs)
+    project = project_with_a_readme_note
+    release(template_v1, "v2", rename_readme_with_a_migration)
 
     update(project)
 
-    assert not readme.exists()
+    assert not (project / "README.md").exists()
     moved = (project / "docs" / "index.md").read_text()
     # The edit arrives at the new path; copier marks the lines the new template
     # lacks for review, so nothing is dropped or merged silently.
-    assert "On call: #billing." in moved
+    assert ON_CALL_NOTE.strip() in moved
     assert conflicted_files(project) == ["docs/index.md"]
     assert moved.count("<<<<<<< before updating") == 1
 
 
 def test_without_the_migration_a_rename_would_drop_the_edits(
-    template_v1: Path, tmp_path: Path
+    template_v1: Path, project_with_a_readme_note: Path
 ) -> None:
     # Why the migration exists: copier alone deletes the old path, edits and all.
-    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
-    readme = project / "README.md"
-    readme.write_text(readme.read_text() + "\nOn call: #billing.\n")
-    commit_all(project, "the user's own note")
-
-    def rename_only(template: Path) -> None:
-        (template / "template" / "docs").mkdir()
-        git(
-            "mv",
-            "template/README.md.jinja",
-            "template/docs/index.md.jinja",
-            cwd=template,
-        )
-
-    release(template_v1, "v2", rename_only)
+    project = project_with_a_readme_note
+    release(template_v1, "v2", rename_readme_to_docs)
 
     update(project)
 
-    assert "On call: #billing." not in (project / "docs" / "index.md").read_text()
+    assert ON_CALL_NOTE.strip() not in (project / "docs" / "index.md").read_text()
 
 
 # 6. An answers file older than a question ----------------------------------------

@@ -1,8 +1,8 @@
 """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
 
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -11,7 +11,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 class ReceivedEmail:
     sender: str
     recipients: list[str]
-    message: Message
+    message: EmailMessage
 
 
 @dataclass
@@ -29,7 +29,9 @@ class CapturingHandler:
             ReceivedEmail(
                 sender=str(envelope.mail_from),
                 recipients=list(envelope.rcpt_tos),
-                message=message_from_bytes(raw),
+                message=message_from_bytes(
+                    raw, _class=EmailMessage, policy=policy.default
+                ),
             )
         )
         return "250 Message accepted for delivery"

@@ -1,0 +1,42 @@
+"""Run a generated project's own tooling: install, its test-suite, mypy."""
+
+import os
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+
+def run(
+    command: list[str], project: Path, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+    )
+
+
+def assert_suite_and_mypy_pass(project: Path, report: Path, mypy_cache: Path) -> None:
+    """uv sync, then the project's own suite (no failure, no skip) and mypy."""
+    sync = run(["uv", "sync", "--quiet"], project)
+    assert sync.returncode == 0, sync.stderr
+
+    tests = run(
+        ["uv", "run", "--no-sync", "pytest", "-q", f"--junitxml={report}"], project
+    )
+    totals = ElementTree.parse(report).getroot().find("testsuite")
+    assert totals is not None, tests.stdout
+    counts = {
+        key: int(totals.get(key, "0"))
+        for key in ("tests", "failures", "errors", "skipped")
+    }
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert counts["tests"] > 0, "the generated suite collected no tests"
+    assert counts["skipped"] == 0, f"skips hide missing services:\n{tests.stdout}"
+
+    types = run(
+        ["uv", "run", "--no-sync", "mypy"], project, MYPY_CACHE_DIR=str(mypy_cache)
+    )
+    assert types.returncode == 0, types.stdout + types.stderr
