@@ -18,6 +18,13 @@ class CheckResult:
     detail: str
 
 
+def innermost_error(error: BaseException) -> BaseException:
+    """The first leaf of an exception group: the error worth showing a person."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
 async def run_check(check: Check) -> CheckResult:
     """Run one check: ok with its detail, or failed with the error that stopped it."""
     try:
@@ -26,7 +33,8 @@ async def run_check(check: Check) -> CheckResult:
     except TimeoutError:
         return CheckResult(ok=False, detail=f"no answer in {CHECK_TIMEOUT_SECONDS}s")
     except Exception as error:
-        return CheckResult(ok=False, detail=f"{type(error).__name__}: {error}")
+        cause = innermost_error(error)
+        return CheckResult(ok=False, detail=f"{type(cause).__name__}: {cause}")
     return CheckResult(ok=True, detail=detail or "ok")
 
 
