@@ -18,13 +18,20 @@ def run(
     )
 
 
-def assert_suite_and_mypy_pass(project: Path, report: Path, mypy_cache: Path) -> None:
-    """uv sync, then the project's own suite (no failure, no skip) and mypy."""
+def assert_suite_and_mypy_pass(
+    project: Path, report: Path, mypy_cache: Path, **environment: str
+) -> None:
+    """uv sync, then the project's own suite (no failure, no skip) and mypy.
+
+    ``environment`` is added to the suite's environment (e.g. MONGODB_URL).
+    """
     sync = run(["uv", "sync", "--quiet"], project)
     assert sync.returncode == 0, sync.stderr
 
     tests = run(
-        ["uv", "run", "--no-sync", "pytest", "-q", f"--junitxml={report}"], project
+        ["uv", "run", "--no-sync", "pytest", "-q", f"--junitxml={report}"],
+        project,
+        **environment,
     )
     totals = ElementTree.parse(report).getroot().find("testsuite")
     assert totals is not None, tests.stdout

@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.request
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.answers import TEMPLATE_ROOT
+from tests.network import free_port
 
 README = (TEMPLATE_ROOT / "README.md").read_text()
 CI_SCRIPT = (TEMPLATE_ROOT / ".ci" / "run").read_text()
@@ -69,13 +69,6 @@ def test_the_quick_start_generates_a_project_that_serves(tmp_path: Path) -> None
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_for_live(port: int, server: subprocess.Popen[bytes]) -> bool:
