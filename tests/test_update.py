@@ -419,3 +419,14 @@ def run_post_copy(
         text=True,
         env={**os.environ, **environment},
     )
+
+
+def test_copy_tasks_do_not_run_on_update(template_v1: Path, tmp_path: Path) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    release(template_v1, "v2", add_support_section)
+
+    update(project)
+
+    # `uv lock` would have written uv.lock had the post-copy task run again.
+    assert not (project / "uv.lock").exists()
+    assert "Support" in (project / "README.md").read_text()
