@@ -63,23 +63,28 @@ def expected_files(answers: Answers) -> dict[str, bool]:
         "tests/test_cli.py",
         "tests/test_users.py",
     ]
-    with_queue = [
-        f"{package}/api/tasks.py",
-        f"{package}/tasks/context.py",
-        f"{package}/tasks/emails.py",
-        f"{package}/tasks/lifespan.py",
-        f"{package}/tasks/worker.py",
-        "tests/redis_server.py",
-        "tests/test_tasks.py",
-    ]
     return {
         **dict.fromkeys(always, True),
-        **dict.fromkeys(with_queue, queue),
+        **dict.fromkeys(queue_only_files(package), queue),
         "Dockerfile": docker,
         "compose.yaml": docker,
         ".github/workflows/ci.yml": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
     }
+
+
+def queue_only_files(package: str) -> list[str]:
+    """The files the template renders only with the job queue on."""
+    return [
+        f"{package}/api/tasks.py",
+        f"{package}/tasks/context.py",
+        f"{package}/tasks/emails.py",
+        f"{package}/tasks/health.py",
+        f"{package}/tasks/lifespan.py",
+        f"{package}/tasks/worker.py",
+        "tests/redis_server.py",
+        "tests/test_tasks.py",
+    ]
 
 
 def file_layout_problems(project: Path, answers: Answers) -> list[str]:

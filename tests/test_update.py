@@ -12,8 +12,8 @@ import yaml
 
 from tests.answers import TEMPLATE_ROOT
 from tests.generated import assert_suite_and_mypy_pass
-from tests.rendering import git, render
-from tests.static_checks import QUEUE_WORDS
+from tests.rendering import git, project_files, render
+from tests.static_checks import queue_off_problems, queue_only_files
 from tests.updating import (
     clone_template,
     commit_all,
@@ -28,16 +28,7 @@ from tests.updating import (
 
 ANSWERS = {"project_name": "Billing API"}
 PACKAGE = Path("src/billing_api")
-QUEUE_FILES = [
-    PACKAGE / "api/tasks.py",
-    PACKAGE / "tasks/context.py",
-    PACKAGE / "tasks/emails.py",
-    PACKAGE / "tasks/health.py",
-    PACKAGE / "tasks/lifespan.py",
-    PACKAGE / "tasks/worker.py",
-    Path("tests/redis_server.py"),
-    Path("tests/test_tasks.py"),
-]
+QUEUE_FILES = [Path(name) for name in queue_only_files(str(PACKAGE))]
 README = (TEMPLATE_ROOT / "README.md").read_text()
 
 
@@ -160,15 +151,8 @@ def test_a_queue_off_project_mentions_no_queue_after_toggling_off(
 
     update(project, enable_job_queue=False)
 
-    stub = PACKAGE / "tasks" / "README.md"
-    mentions = [
-        f"{path}: {line.strip()}"
-        for path, content in tree(project).items()
-        if Path(path) != stub
-        for line in content.decode(errors="replace").splitlines()
-        if QUEUE_WORDS.search(line)
-    ]
-    assert mentions == []
+    queue_off = {**ANSWERS, "enable_job_queue": False}
+    assert queue_off_problems(project, project_files(project), queue_off) == []
 
 
 @pytest.mark.slow
