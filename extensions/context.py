@@ -33,7 +33,7 @@ FALLBACK_PYTHON_VERSION = "3.13"
 RUNTIME_DEPENDENCIES: dict[str, str] = {
     "beanie": ">=2.2,<3",
     "email-validator": ">=2.2",
-    "fastapi": ">=0.120",
+    "fastapi": ">=0.135",  # fastapi.sse (Server-Sent Events)
     "pydantic-settings": ">=2.10",
     "pymongo": ">=4.14",
     "tinymongo": ">=1.3.1",
@@ -41,7 +41,9 @@ RUNTIME_DEPENDENCIES: dict[str, str] = {
     "uvicorn[standard]": ">=0.35",
 }
 QUEUE_DEPENDENCIES: dict[str, str] = {
+    "crontab": ">=1.0",  # parses the cleanup schedule (streaq uses it too)
     "httpx": ">=0.28",
+    "redis": ">=5.2",  # progress events over pub/sub (streaq itself uses coredis)
     "streaq[web]": ">=7.2,<8",
 }
 DEV_DEPENDENCIES: dict[str, str] = {
@@ -51,6 +53,10 @@ DEV_DEPENDENCIES: dict[str, str] = {
     "mypy": ">=1.18",
     "pytest": ">=8.4",
     "ruff": ">=0.14",
+}
+QUEUE_DEV_DEPENDENCIES: dict[str, str] = {
+    # Drives a system Chromium (no browser download) for the dashboard test.
+    "playwright": ">=1.50",
 }
 
 # Long enough for a descriptive name; short enough that every line of the rendered
@@ -214,8 +220,10 @@ def derived_context(answers: dict[str, Any]) -> dict[str, Any]:
     """Values computed from the answers, added to every render context."""
     slug = str(answers.get("project_slug") or "")
     runtime = dict(RUNTIME_DEPENDENCIES)
+    dev = dict(DEV_DEPENDENCIES)
     if answers.get("enable_job_queue"):
         runtime.update(QUEUE_DEPENDENCIES)
+        dev.update(QUEUE_DEV_DEPENDENCIES)
     return {
         "copyright_year": str(date.today().year),
         "package_name": package_name(slug),
@@ -224,7 +232,7 @@ def derived_context(answers: dict[str, Any]) -> dict[str, Any]:
             requirement(name, spec) for name, spec in sorted(runtime.items())
         ],
         "dev_requirements": [
-            requirement(name, spec) for name, spec in sorted(DEV_DEPENDENCIES.items())
+            requirement(name, spec) for name, spec in sorted(dev.items())
         ],
     }
 
