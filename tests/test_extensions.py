@@ -1,5 +1,6 @@
 """The template's extension: derived names, answer rules, quoting, versions."""
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -7,7 +8,7 @@ import tomllib
 import jinja2
 import pytest
 
-from tests.extension import context
+from tests.extension import context, derived
 
 
 @pytest.mark.parametrize(
@@ -130,11 +131,31 @@ def test_queue_dependencies_come_only_with_the_queue() -> None:
     )
 
 
+def requirement_names(requirements: list[str]) -> set[str]:
+    """`["redis>=5.2", "streaq[web]>=7.2,<8"]` → `{"redis", "streaq"}`."""
+    return {re.split(r"[\[<>=!~;\s]", line, maxsplit=1)[0] for line in requirements}
+
+
+@pytest.mark.parametrize("enable_job_queue", [False, True], ids=["off", "on"])
+def test_queue_only_requirements_follow_the_queue(enable_job_queue: bool) -> None:
+    values = derived(
+        {"project_name": "Billing API", "enable_job_queue": enable_job_queue}
+    )
+
+    dev = requirement_names(values["dev_requirements"])
+    runtime = requirement_names(values["runtime_requirements"])
+    assert ("playwright" in dev) is enable_job_queue
+    assert "playwright" not in runtime
+    assert ("redis" in runtime) is enable_job_queue
+    assert ("crontab" in runtime) is enable_job_queue
+
+
 def test_every_dependency_is_pinned_to_a_lower_bound() -> None:
     for table in (
         context.RUNTIME_DEPENDENCIES,
         context.QUEUE_DEPENDENCIES,
         context.DEV_DEPENDENCIES,
+        context.QUEUE_DEV_DEPENDENCIES,
     ):
         for name, spec in table.items():
             assert spec.startswith(">="), name
