@@ -124,7 +124,7 @@ def test_turning_the_queue_off_removes_it_and_keeps_the_users_files(
     project = copy_and_commit(
         template_v1, tmp_path / "project", {**ANSWERS, "enable_job_queue": True}
     )
-    own_file = project / PACKAGE / "tasks" / "reports.py"
+    own_file = project / PACKAGE / "tasks" / "monthly_digest.py"
     own_file.write_text('def monthly_report() -> str:\n    return "report"\n')
     commit_all(project, "a module of the user's own")
     toggled = run_readme_command(readme_update_commands()[2], project)
@@ -135,11 +135,13 @@ def test_turning_the_queue_off_removes_it_and_keeps_the_users_files(
     stub = (project / PACKAGE / "tasks" / "README.md").read_text()
     assert "copier update --trust --defaults -d enable_job_queue=true" in stub
     fresh = render(template_v1, tmp_path / "fresh", ANSWERS, vcs_ref="v1")
-    assert differences(tree(project), tree(fresh)) == [f"{PACKAGE}/tasks/reports.py"]
+    assert differences(tree(project), tree(fresh)) == [
+        f"{PACKAGE}/tasks/monthly_digest.py"
+    ]
     # The user is told what went and what stayed.
     for path in QUEUE_FILES:
         assert f"- {path.as_posix()}" in toggled.stderr
-    assert "were kept: reports.py" in toggled.stderr
+    assert "were kept: monthly_digest.py" in toggled.stderr
 
 
 def test_a_queue_off_project_mentions_no_queue_after_toggling_off(
