@@ -95,6 +95,7 @@ def queue_only_files(package: str) -> list[str]:
         "tests/queue/helpers.py",
         "tests/queue/test_abort_and_timeouts.py",
         "tests/queue/test_cron_runs.py",
+        "tests/queue/test_dashboard.py",
         "tests/queue/test_idempotent_email.py",
         "tests/queue/test_priorities.py",
         "tests/queue/test_progress_events.py",
