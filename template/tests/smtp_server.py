@@ -6,11 +6,16 @@ or hold a delivery open, as a slow or failing mail server would.
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from tests.network import free_port
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,15 @@ class CapturingHandler:
                 while not release.is_set():  # noqa: ASYNC110
                     await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
+
+
+@contextmanager
+def running_smtp_server() -> Iterator[tuple[str, int, CapturingHandler]]:
+    """A server on a free loopback port: (host, port, handler holding what arrived)."""
+    handler = CapturingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield "127.0.0.1", controller.port, handler
+    finally:
+        controller.stop()
