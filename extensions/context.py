@@ -50,13 +50,19 @@ DEV_DEPENDENCIES: dict[str, str] = {
     "aiosmtpd": ">=1.4.6",
     "asgi-lifespan": ">=2.1",
     "httpx": ">=0.28",
+    "hypothesis": ">=6.170",  # drives schemathesis in tests/test_api_schema.py
     "mypy": ">=1.18",
     "pytest": ">=8.4",
     "ruff": ">=0.14",
+    "schemathesis": ">=4.32.5",  # 4.x API: as_transport_kwargs, validate_response
 }
 QUEUE_DEV_DEPENDENCIES: dict[str, str] = {
     # Drives a system Chromium (no browser download) for the dashboard test.
     "playwright": ">=1.50",
+}
+DOCKER_DEV_DEPENDENCIES: dict[str, str] = {
+    # Reads the Dockerfile in tests/test_docker_image.py (no Docker engine needed).
+    "dockerfile-parse": ">=2.0.1",
 }
 
 # Long enough for a descriptive name; short enough that every line of the rendered
@@ -75,16 +81,21 @@ RESERVED_PACKAGE_NAMES: frozenset[str] = frozenset(
         "beanie",
         "bson",
         "coredis",
+        "crontab",
+        "dockerfile_parse",
         "email_validator",
         "fastapi",
         "httpx",
+        "hypothesis",
         "mypy",
+        "playwright",
         "pydantic",
         "pydantic_settings",
         "pymongo",
         "pytest",
         "redis",
         "ruff",
+        "schemathesis",
         "src",
         "starlette",
         "streaq",
@@ -224,6 +235,8 @@ def derived_context(answers: dict[str, Any]) -> dict[str, Any]:
     if answers.get("enable_job_queue"):
         runtime.update(QUEUE_DEPENDENCIES)
         dev.update(QUEUE_DEV_DEPENDENCIES)
+    if answers.get("use_docker"):
+        dev.update(DOCKER_DEV_DEPENDENCIES)
     return {
         "copyright_year": str(date.today().year),
         "package_name": package_name(slug),

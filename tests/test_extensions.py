@@ -150,12 +150,32 @@ def test_queue_only_requirements_follow_the_queue(enable_job_queue: bool) -> Non
     assert ("crontab" in runtime) is enable_job_queue
 
 
+@pytest.mark.parametrize("use_docker", [False, True], ids=["no-docker", "docker"])
+def test_docker_only_requirements_follow_the_docker_answer(use_docker: bool) -> None:
+    values = derived({"project_name": "Billing API", "use_docker": use_docker})
+
+    dev = requirement_names(values["dev_requirements"])
+    runtime = requirement_names(values["runtime_requirements"])
+    assert ("dockerfile-parse" in dev) is use_docker
+    assert "dockerfile-parse" not in runtime
+
+
+def test_every_render_gets_the_schema_fuzzer() -> None:
+    for answers in (
+        {"project_name": "Billing API", "enable_job_queue": False, "use_docker": False},
+        {"project_name": "Billing API", "enable_job_queue": True, "use_docker": True},
+    ):
+        dev = requirement_names(derived(answers)["dev_requirements"])
+        assert {"schemathesis", "hypothesis"} <= dev
+
+
 def test_every_dependency_is_pinned_to_a_lower_bound() -> None:
     for table in (
         context.RUNTIME_DEPENDENCIES,
         context.QUEUE_DEPENDENCIES,
         context.DEV_DEPENDENCIES,
         context.QUEUE_DEV_DEPENDENCIES,
+        context.DOCKER_DEV_DEPENDENCIES,
     ):
         for name, spec in table.items():
             assert spec.startswith(">="), name

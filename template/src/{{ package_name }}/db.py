@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import tinymongo
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
@@ -13,10 +14,6 @@ from .config import Environment, Settings
 from .models import DOCUMENT_MODELS
 
 logger = logging.getLogger(__name__)
-
-# How long a request waits for an unreachable MongoDB before failing: long enough
-# for a replica-set election, short enough that /health/ready answers promptly.
-SERVER_SELECTION_TIMEOUT_MS = 5_000
 
 
 class DatabaseUnavailableError(RuntimeError):
@@ -41,7 +38,7 @@ async def open_database(settings: Settings) -> AsyncIterator[Any]:
     if settings.mongodb_url is not None:
         client = AsyncMongoClient(
             settings.mongodb_url.get_secret_value(),
-            serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+            serverSelectionTimeoutMS=int(settings.mongodb_timeout_seconds * 1000),
         )
     else:
         location = embedded_store_location(settings)
@@ -71,6 +68,28 @@ async def init_models(database: Any) -> None:
             f"could not initialise MongoDB ({type(error).__name__}: {error}); "
             "check MONGODB_URL and that the server is running"
         ) from error
+
+
+class DocumentBinding:
+    """Binds the Beanie documents to a database once it answers.
+
+    The API starts even while MongoDB is down (it reports not ready and answers
+    503) and binds on the first request after MongoDB comes back.
+    """
+
+    def __init__(self, database: Any) -> None:
+        self.database = database
+        self.bound = False
+        self._lock = anyio.Lock()
+
+    async def ensure_bound(self) -> None:
+        """Bind now unless already bound; raise DatabaseUnavailableError if it fails."""
+        if self.bound:
+            return
+        async with self._lock:
+            if not self.bound:
+                await init_models(self.database)
+                self.bound = True
 
 
 async def ping(database: Any) -> None:

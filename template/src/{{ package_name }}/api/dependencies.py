@@ -4,12 +4,20 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from ..db import DocumentBinding
 from ..services.email import EmailSender
 
 
 def get_database(request: Request) -> Any:
     """The database the app's lifespan opened (or the one a test injected)."""
     return request.app.state.database
+
+
+async def require_documents(request: Request) -> None:
+    """Routes that read or write documents need them bound to a reachable database;
+    when it is not, the request fails with 503 (see errors.py)."""
+    binding: DocumentBinding = request.app.state.documents
+    await binding.ensure_bound()
 
 
 def get_email_sender(request: Request) -> EmailSender:
