@@ -39,6 +39,14 @@ def fast(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Template vs. baselines measured in one run; prints a table of ratios and
+    writes it to benchmarks/latest.md. `-- --skip-matrix` leaves out the
+    ~15 minute matrix row; see README.md, "Benchmarks"."""
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Render a queue-on project into a temporary folder and run its tests."""
     destination = Path(tempfile.mkdtemp(prefix="template-demo-")) / "billing-api"

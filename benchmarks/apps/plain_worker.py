@@ -1,0 +1,15 @@
+"""A plain streaq worker with one no-op task: streaq's own cost, nothing added.
+
+Run: `streaq run benchmarks.apps.plain_worker:worker --burst`.
+"""
+
+from streaq import Worker
+
+from .settings import CONCURRENCY, QUEUE_NAME, REDIS_URL
+
+worker = Worker(redis_url=REDIS_URL, queue_name=QUEUE_NAME, concurrency=CONCURRENCY)
+
+
+@worker.task
+async def ping(delay_seconds: float = 0.0) -> str:
+    return "pong"

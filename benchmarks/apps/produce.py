@@ -1,0 +1,53 @@
+"""Fill a queue with no-op tasks before a burst worker drains it, or count what
+is left. Runs in the generated project's environment:
+
+    python -m benchmarks.apps.produce enqueue WORKER TASK COUNT   # prints seconds
+    python -m benchmarks.apps.produce remaining WORKER            # prints a count
+
+WORKER and TASK are `module:attribute` paths, so the template's worker and the
+plain one go through the same code.
+"""
+
+import asyncio
+import gc
+import importlib
+import sys
+import time
+from typing import Any
+
+
+def load(path: str) -> Any:
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+async def enqueue(worker: Any, task: Any, count: int) -> float:
+    # Both sides freeze what start-up made, as the template's API and worker
+    # lifespans do: otherwise the garbage collector's full passes over the larger
+    # import graph, not the queue, would be measured.
+    gc.freeze()
+    async with worker:
+        started = time.perf_counter()
+        await worker.enqueue_many([task.enqueue() for _ in range(count)])
+        return time.perf_counter() - started
+
+
+async def remaining(worker: Any) -> int:
+    async with worker:
+        # Scheduled tasks (the next cron run) are not work left over.
+        size: int = await worker.queue_size(include_scheduled=False)
+        return size
+
+
+def main(argv: list[str]) -> None:
+    match argv:
+        case ["enqueue", worker, task, count]:
+            print(asyncio.run(enqueue(load(worker), load(task), int(count))))
+        case ["remaining", worker]:
+            print(asyncio.run(remaining(load(worker))))
+        case _:
+            raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

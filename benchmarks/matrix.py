@@ -1,0 +1,75 @@
+"""Row 6: the template's full matrix, parallel wall time vs. its serial cost."""
+
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from .project import TEMPLATE_ROOT, clean_env
+from .stats import Better
+from .table import Measurement
+
+COMMAND = (
+    "uv",
+    "run",
+    "pytest",
+    "-n",
+    "auto",
+    "--dist",
+    "worksteal",
+    "-m",
+    "slow",
+    "-q",
+)
+
+
+@dataclass(frozen=True)
+class JunitSummary:
+    tests: int
+    failed: int  # failures and errors
+    skipped: int
+    serial_seconds: float  # the sum of every test's own duration
+
+
+def summarise(junit_xml: str) -> JunitSummary:
+    root = ET.fromstring(junit_xml)
+    cases = root.iter("testcase")
+    tests = failed = skipped = 0
+    serial = 0.0
+    for case in cases:
+        tests += 1
+        serial += float(case.get("time", "0"))
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+    return JunitSummary(tests, failed, skipped, serial)
+
+
+def measure(workdir: Path) -> tuple[Measurement, JunitSummary]:
+    """Run the slow tests in parallel as the template's own session does. A failing
+    test still yields a figure; the summary says how many failed."""
+    report = workdir / "matrix.xml"
+    started = time.perf_counter()
+    # Not check=True: the timing is valid even when a combination fails.
+    subprocess.run(
+        [*COMMAND, f"--junitxml={report}"],
+        cwd=TEMPLATE_ROOT,
+        env=clean_env(),
+        capture_output=True,
+        timeout=3600,
+    )
+    wall = time.perf_counter() - started
+    summary = summarise(report.read_text())
+    return (
+        Measurement(
+            "Matrix: `pytest -n auto -m slow` wall time vs. the combinations "
+            "one after another",
+            wall,
+            summary.serial_seconds,
+            "min",
+            Better.LOWER,
+        ),
+        summary,
+    )

@@ -1,0 +1,70 @@
+"""The report: one markdown table of template figure, baseline figure and ratio."""
+
+from dataclasses import dataclass
+
+from .stats import Better, speed_ratio
+
+# The sign after a ratio, spelled out: ruff flags it as a look-alike of "x".
+TIMES = "\N{MULTIPLICATION SIGN}"
+HEADER = ("measure", "template", "baseline", "ratio")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One compared figure; `unit` decides how both values are printed."""
+
+    measure: str
+    template: float
+    baseline: float
+    unit: str
+    better: Better
+
+    @property
+    def ratio(self) -> float:
+        return speed_ratio(self.template, self.baseline, self.better)
+
+
+@dataclass(frozen=True)
+class Unmeasured:
+    """A row that has no figures this run (skipped, or its measurement failed)."""
+
+    measure: str
+    reason: str
+
+
+Row = Measurement | Unmeasured
+
+
+def format_value(value: float, unit: str) -> str:
+    """Seconds and milliseconds keep three significant figures; rates are whole."""
+    if unit == "s":
+        return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+    if unit == "ms":
+        return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
+    if unit == "min":
+        return f"{value / 60:.1f} min"
+    return f"{value:,.0f} {unit}"
+
+
+def format_ratio(ratio: float) -> str:
+    return f"{ratio:.2f}{TIMES}"
+
+
+def render_table(rows: list[Row]) -> str:
+    """A GitHub-flavoured markdown table, one line per row."""
+    lines = [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join(["---", "---:", "---:", "---:"]) + "|",
+    ]
+    for row in rows:
+        if isinstance(row, Measurement):
+            cells = [
+                row.measure,
+                format_value(row.template, row.unit),
+                format_value(row.baseline, row.unit),
+                format_ratio(row.ratio),
+            ]
+        else:
+            cells = [row.measure, "—", "—", row.reason]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+"""wrk, the load generator: run it and read its report."""
+
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .procs import BenchmarkError, run
+
+INSTALL_HINT = "wrk is not installed: run `apt-get update && apt-get install -y wrk`"
+LUA = Path(__file__).resolve().parent / "lua"
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """Bounded runs on loopback; both sides of a comparison get the same ones."""
+
+    seconds: int = 10
+    warmup_seconds: int = 3
+    threads: int = 2
+    connections: int = 32
+    # Well above any answer seen: wrk's 2 s default counts slow answers from the
+    # embedded store (POST /users) as socket timeouts and drops their latency.
+    timeout_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class WrkReport:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    # Non-2xx/3xx answers plus socket errors: any of them makes the run invalid.
+    failures: int
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit(INSTALL_HINT)
+    return path
+
+
+def to_ms(amount: str, unit: str) -> float:
+    return float(amount) * UNIT_MS[unit]
+
+
+def parse_report(text: str) -> WrkReport:
+    """Read the figures from wrk's text report (run with --latency)."""
+    latencies = {
+        int(percent): to_ms(amount, unit)
+        for percent, amount, unit in re.findall(
+            r"^\s*(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE
+        )
+    }
+    rate = re.search(r"^Requests/sec:\s*([\d.]+)", text, re.MULTILINE)
+    total = re.search(r"^\s*(\d+) requests in", text, re.MULTILINE)
+    if rate is None or total is None or 50 not in latencies or 99 not in latencies:
+        raise BenchmarkError(f"cannot read wrk's report:\n{text}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    failures = int(non_2xx.group(1)) if non_2xx else 0
+    failures += sum(int(count) for count in sockets.groups()) if sockets else 0
+    return WrkReport(
+        requests_per_second=float(rate.group(1)),
+        p50_ms=latencies[50],
+        p99_ms=latencies[99],
+        requests=int(total.group(1)),
+        failures=failures,
+    )
+
+
+def load(
+    url: str,
+    settings: LoadSettings,
+    *,
+    script: str | None = None,
+    warmup: bool = True,
+) -> WrkReport:
+    """Warm up (unmeasured), then measure; `script` names a file under lua/.
+
+    Each wrk invocation hands its script a fresh token (scripts that sign users
+    up put it in the emails, so the measured run never repeats a warm-up email).
+    """
+    wrk = require_wrk()
+    options = [
+        "--timeout",
+        f"{settings.timeout_seconds}s",
+        "--threads",
+        str(settings.threads),
+        "--connections",
+        str(settings.connections),
+    ]
+    if script is not None:
+        options += ["--script", str(LUA / script)]
+
+    def token() -> list[str]:
+        return ["--", secrets.token_hex(4)]
+
+    if warmup:
+        run(
+            [wrk, *options, "--duration", f"{settings.warmup_seconds}s", url, *token()],
+            cwd=LUA,
+        )
+    report_text = run(
+        [
+            wrk,
+            *options,
+            "--latency",
+            "--duration",
+            f"{settings.seconds}s",
+            url,
+            *token(),
+        ],
+        cwd=LUA,
+        timeout=settings.seconds + 60,
+    )
+    report = parse_report(report_text)
+    if report.failures:
+        raise BenchmarkError(
+            f"{report.failures} failed requests against {url}:\n{report_text}"
+        )
+    return report
