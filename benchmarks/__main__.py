@@ -29,6 +29,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--http-seconds", type=int, default=LoadSettings.seconds)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=LoadSettings.rounds,
+        help="interleaved rounds per HTTP app and queue worker (median reported)",
+    )
     return parser.parse_args(argv)
 
 
@@ -64,7 +70,7 @@ class Collector:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     check_prerequisites()
-    settings = LoadSettings(seconds=args.http_seconds)
+    settings = LoadSettings(seconds=args.http_seconds, rounds=args.rounds)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         print(
@@ -84,11 +90,16 @@ def main(argv: list[str]) -> int:
         ).strip()
         machine = describe(python_version)
         collector = Collector()
-        extra_notes: list[str] = []
+        extra_notes = [
+            f"This run: {settings.rounds} rounds per HTTP app and queue worker, "
+            f"{settings.seconds} s per HTTP run."
+        ]
         collector.section("Render", lambda: [render.measure(workdir)])
         collector.section("Time to green", lambda: [green.measure(workdir)])
         collector.section("HTTP", lambda: httpbench.measure(project, settings))
-        collector.section("Queue worker", lambda: queuebench.measure(project))
+        collector.section(
+            "Queue worker", lambda: queuebench.measure(project, args.rounds)
+        )
         collector.section(
             "Queue API", lambda: httpbench.measure_enqueue_api(project, settings)
         )

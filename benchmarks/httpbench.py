@@ -1,6 +1,7 @@
 """Row 3 and the API half of row 4: wrk against the generated app and baselines,
 each under the same uvicorn command (one process, access log off)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .procs import free_port, server
@@ -8,7 +9,7 @@ from .project import Project
 from .runtime import private_run
 from .stats import Better
 from .table import Measurement
-from .wrk import LoadSettings, WrkReport, load
+from .wrk import LoadSettings, WrkReport, load, median_report
 
 # Identical for every app: only the import target differs.
 UVICORN_FLAGS = ("--log-level", "warning", "--no-access-log")
@@ -33,6 +34,7 @@ def template_app(project: Project) -> App:
 
 
 BARE = App("bare", "benchmarks.apps.bare:app")
+BARE_ROUTED = App("bare-routed", "benchmarks.apps.bare:routed_app")
 DIRECT = App("direct", "benchmarks.apps.direct:app")
 ENQUEUE = App("enqueue", "benchmarks.apps.enqueue:app")
 
@@ -61,6 +63,18 @@ def measure_app(
             return load(base + target.path, settings, script=target.script)
 
 
+def measure_rounds(
+    project: Project, apps: Sequence[App], target: Load, settings: LoadSettings
+) -> list[WrkReport]:
+    """Each app's median report over `settings.rounds` rounds, the apps taking
+    turns within a round so that a slow patch of the machine hits all of them."""
+    rounds: list[list[WrkReport]] = [[] for _ in apps]
+    for _ in range(settings.rounds):
+        for reports, app in zip(rounds, apps, strict=True):
+            reports.append(measure_app(project, app, target, settings))
+    return [median_report(reports) for reports in rounds]
+
+
 def compare(name: str, template: WrkReport, baseline: WrkReport) -> list[Measurement]:
     return [
         Measurement(
@@ -81,15 +95,19 @@ def compare(name: str, template: WrkReport, baseline: WrkReport) -> list[Measure
 
 def measure(project: Project, settings: LoadSettings) -> list[Measurement]:
     tpl = template_app(project)
-    live = (
-        measure_app(project, tpl, LIVE, settings),
-        measure_app(project, BARE, LIVE, settings),
+    live, live_bare, live_routed = measure_rounds(
+        project, [tpl, BARE, BARE_ROUTED], LIVE, settings
     )
-    users = measure_app(project, tpl, USERS, settings)
-    users_bare = measure_app(project, BARE, USERS, settings)
-    users_direct = measure_app(project, DIRECT, USERS, settings)
+    users, users_bare, users_direct = measure_rounds(
+        project, [tpl, BARE, DIRECT], USERS, settings
+    )
     return [
-        *compare("HTTP `GET /health/live` vs. bare FastAPI", *live),
+        *compare("HTTP `GET /health/live` vs. bare FastAPI", live, live_bare),
+        *compare(
+            "HTTP `GET /health/live` vs. bare FastAPI, route in an APIRouter",
+            live,
+            live_routed,
+        ),
         *compare("HTTP `POST /users` vs. bare FastAPI (no work)", users, users_bare),
         *compare(
             "HTTP `POST /users` vs. FastAPI doing the same insert + enqueue",
@@ -100,8 +118,9 @@ def measure(project: Project, settings: LoadSettings) -> list[Measurement]:
 
 
 def measure_enqueue_api(project: Project, settings: LoadSettings) -> list[Measurement]:
-    template = measure_app(project, template_app(project), PING, settings)
-    baseline = measure_app(project, ENQUEUE, PING, settings)
+    template, baseline = measure_rounds(
+        project, [template_app(project), ENQUEUE], PING, settings
+    )
     return compare(
         "Queue API `POST /tasks/ping` vs. FastAPI + plain streaq enqueue",
         template,

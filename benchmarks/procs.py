@@ -71,7 +71,7 @@ def free_port() -> int:
         return port
 
 
-def stop(process: "subprocess.Popen[bytes]") -> None:
+def stop(process: "subprocess.Popen[bytes] | subprocess.Popen[str]") -> None:
     """SIGTERM the process group, then SIGKILL what is left after a grace period."""
     if process.poll() is not None:
         return

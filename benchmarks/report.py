@@ -19,20 +19,27 @@ NOTES = """\
   file, one test) from a fixture template put through the same steps.
 - **HTTP**: wrk, 2 threads, 32 connections, 3 s warm-up then 10 s measured, on
   loopback, against `python -m uvicorn <app> --log-level warning --no-access-log`
-  (one process, the generated project's venv, uvloop + httptools for both). Every
-  app starts on a fresh `DATA_DIR` and a private queue (keys deleted afterwards),
-  because tinymongo's insert cost grows with the collection. `POST /users` sends a
-  unique email per request (`benchmarks/lua/post_users.lua`). "bare" answers the
-  same JSON without work; "same insert + enqueue" is a bare app inserting the same
-  Beanie document into tinymongo (sqlite) and enqueueing with a plain streaq worker.
-  wrk (timeout 30 s) measures latency per connection (closed loop). Any non-2xx
-  answer or socket error fails the row.
+  (one process, the generated project's venv, uvloop + httptools for both). The
+  apps of a row take turns over the rounds (`--rounds`, 3 by default), each run
+  on a fresh server, `DATA_DIR` and private queue (keys deleted afterwards,
+  because tinymongo's insert cost grows with the collection); each figure is the
+  median round. `POST /users`
+  sends a unique email per request (`benchmarks/lua/post_users.lua`). "bare"
+  answers the same JSON without work, its routes on the app; "route in an
+  APIRouter" is the same bare route in an included router, as the template
+  organises its routes; "same insert + enqueue" is a bare app inserting the same
+  Beanie document into tinymongo (sqlite) and enqueueing with a plain streaq
+  worker. wrk (timeout 30 s) measures latency per connection (closed loop). Any
+  non-2xx answer or socket error fails the row.
 - **Queue**: 10,000 no-op tasks enqueued with `enqueue_many` by a producer
-  (`benchmarks/apps/produce.py`), then a burst worker timed from spawn to exit
-  (start-up included): `bench-svc worker --burst` (signed payloads, priorities, its
-  lifespan opening the store) vs. `streaq run benchmarks.apps.plain_worker:worker
-  --burst`, both with concurrency 16, each on a private queue. The queue API rows
-  load `POST /tasks/ping` vs. a bare FastAPI app enqueueing the same no-op through a
+  (`benchmarks/apps/produce.py`), then drained by a burst worker:
+  `bench-svc worker --burst` (signed payloads, three priorities, its lifespan
+  opening the store) vs. `streaq run benchmarks.apps.plain_worker:worker --burst`,
+  both with concurrency 16, each on a private queue, taking turns over the rounds
+  (median reported). "Through a running worker" is timed by a separate process
+  polling the queue from the first task finished to the last (start-up left out);
+  "spawn to exit" times the whole burst worker. The queue API rows load
+  `POST /tasks/ping` vs. a bare FastAPI app enqueueing the same no-op through a
   plain streaq worker.
 - **Start-up**: median of 10 interleaved runs after one untimed round, in the
   generated project's venv.

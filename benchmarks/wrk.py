@@ -3,10 +3,12 @@
 import re
 import secrets
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .procs import BenchmarkError, run
+from .stats import median
 
 INSTALL_HINT = "wrk is not installed: run `apt-get update && apt-get install -y wrk`"
 LUA = Path(__file__).resolve().parent / "lua"
@@ -19,6 +21,10 @@ class LoadSettings:
 
     seconds: int = 10
     warmup_seconds: int = 3
+    # Interleaved rounds per app (template, baseline, template, ...), each on a
+    # fresh server; the report takes the median round. On a 2-core machine one
+    # 10 s run of the same app varied by up to ±15%.
+    rounds: int = 3
     threads: int = 2
     connections: int = 32
     # Well above any answer seen: wrk's 2 s default counts slow answers from the
@@ -34,6 +40,17 @@ class WrkReport:
     requests: int
     # Non-2xx/3xx answers plus socket errors: any of them makes the run invalid.
     failures: int
+
+
+def median_report(reports: Sequence[WrkReport]) -> WrkReport:
+    """Each figure's median over rounds of one app under one load."""
+    return WrkReport(
+        requests_per_second=median([r.requests_per_second for r in reports]),
+        p50_ms=median([r.p50_ms for r in reports]),
+        p99_ms=median([r.p99_ms for r in reports]),
+        requests=sum(r.requests for r in reports),
+        failures=sum(r.failures for r in reports),
+    )
 
 
 def require_wrk() -> str:
