@@ -42,10 +42,16 @@ async def open_database(settings: Settings) -> AsyncIterator[Any]:
         )
     else:
         location = embedded_store_location(settings)
+        # Where the data lives decides who else sees it: say so.
+        reach = (
+            "in this process's memory only"
+            if location == "memory"
+            else f"in {location}, shared only by processes on this machine"
+        )
         logger.warning(
-            "MONGODB_URL is not set: using the embedded development store (%s). "
-            "Data is not shared with other processes. Set MONGODB_URL to use MongoDB.",
-            location,
+            "MONGODB_URL is not set: using the embedded development store (data %s). "
+            "Set MONGODB_URL to use MongoDB.",
+            reach,
         )
         if location == "memory":
             client = tinymongo.AsyncMongoClient(backend="memory")
