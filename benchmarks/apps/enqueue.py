@@ -29,6 +29,6 @@ async def live() -> dict[str, str]:
 
 
 @app.post("/tasks/ping", status_code=status.HTTP_202_ACCEPTED)
-async def enqueue_ping(delay_seconds: float = 0.0) -> EnqueuedTask:
-    task = await ping.enqueue(delay_seconds)
+async def enqueue_ping() -> EnqueuedTask:
+    task = await ping.enqueue()
     return EnqueuedTask(task_id=task.id)

@@ -1,2 +1,2 @@
--- POST with no body (POST /tasks/ping takes its one option from the query).
+-- POST with no body: POST /tasks/ping takes no input.
 wrk.method = "POST"
