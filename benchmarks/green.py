@@ -13,10 +13,9 @@ from .project import (
     copier_command,
     fixture_repository,
 )
+from .runtime import REDIS_URL
 from .stats import Better
 from .table import Measurement
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def copy_sync_test(
