@@ -42,23 +42,20 @@ async def open_database(settings: Settings) -> AsyncIterator[Any]:
         )
     else:
         location = embedded_store_location(settings)
-        # Where the data lives decides who else sees it: say so.
-        reach = (
-            "in this process's memory only"
-            if location == "memory"
-            else f"in {location}, shared only by processes on this machine"
-        )
+        # Where the data lives decides who else sees it: the warning says so.
+        if location == "memory":
+            client = tinymongo.AsyncMongoClient(backend="memory")
+            reach = "in this process's memory only"
+        else:
+            client = tinymongo.AsyncMongoClient(
+                backend="sqlite", tinymongo_folder=location
+            )
+            reach = f"in {location}, shared only by processes on this machine"
         logger.warning(
             "MONGODB_URL is not set: using the embedded development store (data %s). "
             "Set MONGODB_URL to use MongoDB.",
             reach,
         )
-        if location == "memory":
-            client = tinymongo.AsyncMongoClient(backend="memory")
-        else:
-            client = tinymongo.AsyncMongoClient(
-                backend="sqlite", tinymongo_folder=location
-            )
     try:
         yield client[settings.mongodb_database]
     finally:
