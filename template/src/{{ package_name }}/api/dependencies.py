@@ -1,16 +1,11 @@
 """Request dependencies: what a route may ask FastAPI to hand it."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from ..db import DocumentBinding
 from ..services.email import EmailSender
-
-
-def get_database(request: Request) -> Any:
-    """The database the app's lifespan opened (or the one a test injected)."""
-    return request.app.state.database
 
 
 async def require_documents(request: Request) -> None:
@@ -26,5 +21,4 @@ def get_email_sender(request: Request) -> EmailSender:
     return sender
 
 
-DatabaseDep = Annotated[Any, Depends(get_database)]
 EmailSenderDep = Annotated[EmailSender, Depends(get_email_sender)]

@@ -15,8 +15,8 @@ import anyio
 from streaq import StreaqRetry
 from streaq.task import AsyncRegisteredTask
 
-from ..models import DeadLetter
-from .worker import worker
+from ...models.task_records import DeadLetter
+from ..worker import worker
 
 logger = logging.getLogger(__name__)
 

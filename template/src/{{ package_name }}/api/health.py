@@ -2,15 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 
-from ..db import ping
-from ..services.health import Check, run_checks
-{%- if enable_job_queue %}
-from ..tasks.health import check_redis
-{%- endif %}
-from .dependencies import DatabaseDep
+from ..checks import run_checks
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -29,7 +24,8 @@ class Readiness(BaseModel):
     checks: dict[str, CheckReport]
 
 
-@router.get("/live")
+# HEAD too: uptime monitors probe with it.
+@router.api_route("/live", methods=["GET", "HEAD"])
 async def live() -> Liveness:
     """The process is up; says nothing about its dependencies."""
     return Liveness(status="ok")
@@ -39,18 +35,14 @@ async def live() -> Liveness:
     "/ready",
     responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": Readiness}},
 )
-async def ready(database: DatabaseDep, response: Response) -> Readiness:
-    """Every service the API needs answers; 503 names the ones that do not."""
-
-    async def check_mongodb() -> None:
-        await ping(database)
-
-    checks: dict[str, Check] = {"mongodb": check_mongodb}
-{%- if enable_job_queue %}
-    checks["redis"] = check_redis
-{%- endif %}
-    results = await run_checks(checks)
-    reports: dict[str, Any] = {
+async def ready(request: Request, response: Response) -> Readiness:
+    """Every service the API holds a connection to answers; 503 names the ones
+    that do not."""
+    connections: dict[str, Any] = request.app.state.connections
+    results = await run_checks(
+        request.app.state.settings, connections, connected=connections
+    )
+    reports = {
         name: CheckReport(ok=result.ok, detail=result.detail)
         for name, result in results.items()
     }

@@ -1,7 +1,7 @@
 """Streaq's web dashboard, behind DASHBOARD_TOKEN.
 
 Mounted by the API at /admin/tasks, or served on its own by
-`{{ project_slug }} worker --dashboard-port 8001`. Its pages can abort tasks and delete
+the `worker --dashboard-port 8001` command. Its pages can abort tasks and delete
 cron jobs, so every route of it needs the token: as `Authorization: Bearer
 <token>`, or as the session cookie the login form sets. Without a token
 configured there is no dashboard at all.
@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from html import escape
 from typing import Annotated, Any
 
+import uvicorn
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi import status as http_status
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,8 +24,9 @@ from streaq.types import Streaq
 from streaq.ui import get_worker
 from streaq.ui import router as streaq_router
 
-from ..config import Settings
-from .worker import connect_producer, worker
+from ...config import Settings, get_settings
+from ..worker import worker
+from .producer import connect_producer
 
 SESSION_COOKIE = "dashboard_session"
 # A browser session lasts a working day; log in again after.
@@ -146,7 +148,7 @@ def standalone_dashboard(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with connect_producer():
+        async with connect_producer(worker):
             yield
 
     app = FastAPI(
@@ -158,3 +160,15 @@ def standalone_dashboard(settings: Settings) -> FastAPI:
     )
     app.mount("/", dashboard)
     return app
+
+
+def serve_dashboard(host: str, port: int) -> None:
+    """Serve the dashboard alone with uvicorn: the body of the dashboard process
+    that `worker --dashboard-port` starts beside the workers."""
+    settings = get_settings()
+    uvicorn.run(
+        standalone_dashboard(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+    )

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from pymongo.errors import DuplicateKeyError
 
-from ..models import EmailDelivery
-from ..models.user import utc_now
+from ...models import utc_now
+from ...models.task_records import EmailDelivery
 
 logger = logging.getLogger(__name__)
 

@@ -4,14 +4,13 @@ Streaq keeps a task's result in Redis for its `ttl` only; these records last
 until the maintenance job purges them (TASK_RECORD_RETENTION_DAYS).
 """
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from beanie import Document, Indexed
 from pydantic import Field
 
-from .user import utc_now
+from .timestamps import UtcDateTime, utc_now
 
 
 class DeadLetter(Document):
@@ -22,7 +21,7 @@ class DeadLetter(Document):
     error: str
     error_type: str
     tries: int
-    failed_at: Annotated[datetime, Indexed()] = Field(default_factory=utc_now)
+    failed_at: Annotated[UtcDateTime, Indexed()] = Field(default_factory=utc_now)
 
     class Settings:
         name = "dead_letters"
@@ -36,7 +35,7 @@ class CronRunStatus(StrEnum):
 
 
 class CronRun(Document):
-    """One tick of a scheduled job, recorded by `tasks.cron.tracked_cron`."""
+    """One tick of a scheduled job, recorded by `tracked_cron` (tasks/machinery/cron_history.py)."""
 
     job_name: Annotated[str, Indexed()]
     # Streaq derives a cron task's id from its tick: one id, one run.
@@ -44,8 +43,8 @@ class CronRun(Document):
     status: CronRunStatus = CronRunStatus.RUNNING
     # Above 1 only when a worker died mid-run and Streaq retried the same tick.
     attempts: int = 1
-    started_at: Annotated[datetime, Indexed()] = Field(default_factory=utc_now)
-    finished_at: datetime | None = None
+    started_at: Annotated[UtcDateTime, Indexed()] = Field(default_factory=utc_now)
+    finished_at: UtcDateTime | None = None
     duration_seconds: float | None = None
     result: Any = None
     error: str | None = None
@@ -63,8 +62,12 @@ class EmailDelivery(Document):
 
     key: Annotated[str, Indexed(unique=True)]
     task_id: str
-    claimed_at: Annotated[datetime, Indexed()] = Field(default_factory=utc_now)
-    sent_at: datetime | None = None
+    claimed_at: Annotated[UtcDateTime, Indexed()] = Field(default_factory=utc_now)
+    sent_at: UtcDateTime | None = None
 
     class Settings:
         name = "email_deliveries"
+
+
+# The queue's documents, for DOCUMENT_MODELS.
+TASK_RECORD_DOCUMENTS: list[type[Document]] = [DeadLetter, CronRun, EmailDelivery]

@@ -1,11 +1,22 @@
 """Tasks over HTTP: status and result, abort, live progress, queue statistics."""
 
+import gc
 from collections.abc import AsyncIterator
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    HTTPException,
+    Path,
+    Request,
+    Response,
+    status,
+)
 from fastapi.encoders import jsonable_encoder
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel
@@ -13,13 +24,13 @@ from redis.asyncio import Redis
 from streaq.task import TaskStatus
 from streaq.types import StreaqCancelled
 
-from ..tasks import worker
-from ..tasks.diagnostics import ping
-from ..tasks.health import QueueStats, queue_stats
-from ..tasks.progress import follow_progress
-from .dependencies import require_documents
-
-router = APIRouter(prefix="/tasks", tags=["tasks"])
+from ...api.dependencies import require_documents
+from ...config import Settings
+from ..diagnostics import ping
+from ..worker import worker
+from .producer import connect_producer
+from .progress import follow_progress
+from .stats import QueueStats, queue_stats
 
 TaskId = Annotated[
     str,
@@ -60,8 +71,28 @@ class TaskReport(BaseModel):
     error: str | None = None
 
 
+@asynccontextmanager
+async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
+    """Connect what these routes use while the app runs: `worker` as a producer,
+    and redis-py for the progress events relayed to clients."""
+    settings: Settings = app.state.settings
+    async with (
+        connect_producer(worker),
+        Redis.from_url(settings.redis_url.get_secret_value()) as redis,
+    ):
+        app.state.redis = redis
+        # /health/ready checks Redis through the producer (see checks.py).
+        app.state.connections["redis"] = worker
+        # Frozen like the app's own start-up objects (see app.py).
+        gc.freeze()
+        yield
+
+
+router = APIRouter(prefix="/tasks", tags=["tasks"], lifespan=connect_queue)
+
+
 def get_redis(request: Request) -> Redis:
-    """The redis-py client the app's lifespan opened."""
+    """The redis-py client `connect_queue` opened."""
     redis: Redis = request.app.state.redis
     return redis
 
@@ -81,8 +112,15 @@ def aborted_note_key(task_id: str) -> str:
 RedisDep = Annotated[Redis, Depends(get_redis)]
 
 
-async def existing_status(task_id: TaskId, redis: RedisDep) -> TaskStatus:
-    """The task's status; 404 for an unknown task (checked before any response).
+@dataclass(frozen=True)
+class KnownTask:
+    id: str
+    status: TaskStatus
+
+
+async def known_task(task_id: TaskId, redis: RedisDep) -> KnownTask:
+    """The task and its status; 404 for an unknown task (checked before any
+    response). The one place the path's task id is read and validated.
 
     `missing` is returned only for a task this API aborted before it started.
     """
@@ -94,7 +132,7 @@ async def existing_status(task_id: TaskId, redis: RedisDep) -> TaskStatus:
             status_code=status.HTTP_404_NOT_FOUND,
             detail=f"No task with id {task_id} (unknown, or its result expired).",
         )
-    return task_status
+    return KnownTask(id=task_id, status=task_status)
 
 
 async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
@@ -142,13 +180,13 @@ async def enqueue_ping() -> EnqueuedTask:
     return EnqueuedTask(task_id=task.id)
 
 
-ExistingStatus = Annotated[TaskStatus, Depends(existing_status)]
+KnownTaskDep = Annotated[KnownTask, Depends(known_task)]
 
 
 @router.get("/{task_id}", responses=NOT_FOUND)
-async def get_task_report(task_id: TaskId, task_status: ExistingStatus) -> TaskReport:
+async def get_task_report(task: KnownTaskDep) -> TaskReport:
     """The task's status, and its outcome with the result or error once done."""
-    return await report_on(task_id, task_status)
+    return await report_on(task.id, task.status)
 
 
 @router.delete(
@@ -163,52 +201,48 @@ async def get_task_report(task_id: TaskId, task_status: ExistingStatus) -> TaskR
     },
 )
 async def abort_task(
-    task_id: TaskId, task_status: ExistingStatus, redis: RedisDep, response: Response
+    task: KnownTaskDep, redis: RedisDep, response: Response
 ) -> TaskReport:
     """Abort a scheduled, queued or running task; its outcome becomes `aborted`."""
-    if task_status is TaskStatus.DONE:
+    if task.status is TaskStatus.DONE:
         raise HTTPException(
             status_code=status.HTTP_409_CONFLICT,
-            detail=f"Task {task_id} has already finished; there is nothing to abort.",
+            detail=f"Task {task.id} has already finished; there is nothing to abort.",
         )
-    if not await worker.abort_by_id(task_id, timeout=ABORT_CONFIRM_SECONDS):
+    if not await worker.abort_by_id(task.id, timeout=ABORT_CONFIRM_SECONDS):
         # A queued task is dropped when a worker next reads the queue.
         response.status_code = status.HTTP_202_ACCEPTED
-    task_status = await worker.status_by_id(task_id)
+    task_status = await worker.status_by_id(task.id)
     if task_status is TaskStatus.NOT_FOUND:
         # A scheduled task is deleted outright: remember that it was aborted.
-        await redis.set(aborted_note_key(task_id), "1", ex=ABORTED_NOTE_SECONDS)
-    return await report_on(task_id, task_status)
+        await redis.set(aborted_note_key(task.id), "1", ex=ABORTED_NOTE_SECONDS)
+    return await report_on(task.id, task_status)
 
 
 @router.get(
-    "/{task_id}/events",
-    response_class=EventSourceResponse,
-    responses=NOT_FOUND,
-    # Answers 404 before the stream starts.
-    dependencies=[Depends(existing_status)],
+    "/{task_id}/events", response_class=EventSourceResponse, responses=NOT_FOUND
 )
 async def follow_task_events(
-    task_id: TaskId, redis: RedisDep
+    task: KnownTaskDep, redis: RedisDep
 ) -> AsyncIterator[ServerSentEvent]:
     """The task's progress as Server-Sent Events (`progress`), then one `end`
     carrying the task's report. Events published before the client connected
-    are replayed first.
+    are replayed first. An unknown task answers 404 before the stream starts.
     """
 
     async def task_has_ended() -> bool:
-        return await worker.status_by_id(task_id) in (
+        return await worker.status_by_id(task.id) in (
             TaskStatus.DONE,
             TaskStatus.NOT_FOUND,
         )
 
     async for event in follow_progress(
-        redis, worker.queue_name, task_id, task_has_ended
+        redis, worker.queue_name, task.id, task_has_ended
     ):
         yield ServerSentEvent(data=event, event="progress", id=str(event.seq))
     # The final progress event comes just before the task returns; if it is
     # still running after the wait, the report says so.
     with suppress(TimeoutError):
-        await worker.result_by_id(task_id, timeout=END_RESULT_WAIT_SECONDS)
-    final_report = await report_on(task_id, await worker.status_by_id(task_id))
+        await worker.result_by_id(task.id, timeout=END_RESULT_WAIT_SECONDS)
+    final_report = await report_on(task.id, await worker.status_by_id(task.id))
     yield ServerSentEvent(data=final_report, event="end")

@@ -17,11 +17,13 @@ from multiprocessing import Process
 import redis
 from streaq.cli import run_worker
 
-from .worker import REDIS_CONNECTION_ERRORS
+from .producer import REDIS_CONNECTION_ERRORS
 
 logger = logging.getLogger(__name__)
 
-WORKER_PATH = "{{ package_name }}.tasks:worker"
+# The service's top-level package, which `python -m` runs as the command line.
+PACKAGE = __name__.partition(".")[0]
+WORKER_PATH = f"{PACKAGE}.tasks:worker"
 # How often a worker waiting for Redis tries it, and how often it says so.
 REDIS_RETRY_SECONDS = 1.0
 WAITING_LOG_SECONDS = 30.0
@@ -74,7 +76,7 @@ def worker_command(*, burst: bool, verbose: bool) -> list[str]:
     """The command line of one worker process of this project."""
     return [
         sys.executable,
-        *("-m", "{{ package_name }}", "worker"),
+        *("-m", PACKAGE, "worker"),
         *(["--burst"] if burst else []),
         *(["--verbose"] if verbose else []),
     ]

@@ -2,16 +2,16 @@
 
 import logging
 
-from ..models import DeadLetter
-from ..services.welcome import send_welcome_email as deliver_welcome_email
-from .idempotency import deliver_once
-from .robust import robust_task
+from ..models.task_records import DeadLetter
+from ..services.welcome import deliver_welcome_email
+from .machinery.delivery import deliver_once
+from .machinery.retries import robust_task
 from .worker import worker
 
 logger = logging.getLogger(__name__)
 
 
-def report_undelivered_welcome(letter: DeadLetter) -> None:
+def log_undelivered_welcome(letter: DeadLetter) -> None:
     """Called once the welcome email has failed on every try."""
     logger.error(
         "welcome email undeliverable after %d tries (task %s): %s; it is kept in "
@@ -22,7 +22,7 @@ def report_undelivered_welcome(letter: DeadLetter) -> None:
     )
 
 
-@robust_task(max_retries=3, timeout=60, on_failure=report_undelivered_welcome)
+@robust_task(max_retries=3, timeout=60, on_failure=log_undelivered_welcome)
 async def send_welcome_email(to: str, name: str) -> str:
     """Send the welcome email to a new user once; the result is the recipient."""
     await deliver_once(

@@ -2,16 +2,17 @@
 
 from datetime import timedelta
 
-from ..models import CronRun, CronRunStatus, DeadLetter, EmailDelivery
-from ..models.user import utc_now
-from .cron import tracked_cron
-from .worker import settings, worker
+from ..config import get_settings
+from ..models import utc_now
+from ..models.task_records import CronRun, CronRunStatus, DeadLetter, EmailDelivery
+from .machinery.cron_history import tracked_cron
+from .worker import worker
 
 # A purge of a large backlog must still end well before the next daily tick.
 CLEANUP_TIMEOUT_SECONDS = 600
 
 
-@tracked_cron(settings.cleanup_schedule, timeout=CLEANUP_TIMEOUT_SECONDS)
+@tracked_cron(get_settings().cleanup_schedule, timeout=CLEANUP_TIMEOUT_SECONDS)
 async def purge_old_task_records() -> dict[str, int]:
     """Delete dead letters, finished cron runs and email records past retention.
 

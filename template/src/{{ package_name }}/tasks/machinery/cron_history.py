@@ -16,9 +16,9 @@ import anyio
 from pymongo.errors import DuplicateKeyError
 from streaq.task import AsyncRegisteredTask
 
-from ..models import CronRun, CronRunStatus
-from ..models.user import utc_now
-from .worker import worker
+from ...models import utc_now
+from ...models.task_records import CronRun, CronRunStatus
+from ..worker import worker
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""A no-op task: proves the queue round trip and measures the queue's own cost."""
+"""A no-op task: proves the queue round trip end to end."""
 
 import anyio
 
@@ -6,7 +6,7 @@ from .worker import worker
 
 # Longest pause a ping may ask for: enough to hold a worker slot in a test or a
 # drill, too short to tie one up. The cap bounds the task, so it needs no Streaq
-# timeout (whose watchdog cost ~5% of no-op throughput in `nox -s bench`).
+# timeout (whose watchdog would cost a no-op task a noticeable share of its time).
 MAX_PING_DELAY_SECONDS = 10.0
 
 

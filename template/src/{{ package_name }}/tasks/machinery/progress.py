@@ -1,6 +1,6 @@
 """Task progress for clients: published by a task, followed over Server-Sent Events.
 
-A task reports steps with `ProgressReporter`; each event is appended to a short
+A task publishes its steps with `ProgressPublisher`; each event is appended to a short
 Redis list (so a client that connects late still sees the earlier steps) and
 published on a Redis pub/sub channel (so a connected client sees it at once).
 `follow_progress` replays the list, then relays the channel, in order.
@@ -35,7 +35,7 @@ def history_key(queue_name: str, task_id: str) -> str:
     return f"{queue_name}:progress-log:{task_id}"
 
 
-class ProgressReporter:
+class ProgressPublisher:
     """Publishes the progress of one task run."""
 
     def __init__(self, redis: Redis, queue_name: str, task_id: str) -> None:
@@ -44,7 +44,7 @@ class ProgressReporter:
         self._history = history_key(queue_name, task_id)
         self._seq = 0
 
-    async def report(
+    async def publish(
         self, done: int, total: int, message: str, *, final: bool = False
     ) -> None:
         self._seq += 1

@@ -1,0 +1,20 @@
+"""What went wrong, in words for a person: the error inside the wrappers, shortened."""
+
+# Driver messages can list a whole cluster topology; a person needs the start.
+MAX_CAUSE_LENGTH = 200
+
+
+def innermost_error(error: BaseException) -> BaseException:
+    """The first leaf of an exception group: the error worth showing a person."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of the innermost error, at most MAX_CAUSE_LENGTH characters."""
+    cause = innermost_error(error)
+    text = f"{type(cause).__name__}: {cause}"
+    if len(text) > MAX_CAUSE_LENGTH:
+        text = text[: MAX_CAUSE_LENGTH - 3] + "..."
+    return text

@@ -1,0 +1,86 @@
+"""What the `worker` command starts: worker processes (supervised, or under Streaq's
+reloader in development) and, on request, the dashboard in a process of its own."""
+
+import logging
+import multiprocessing
+
+from streaq.cli import run
+
+from ...config import Settings
+from .dashboard import configured_token, serve_dashboard
+from .supervisor import WORKER_PATH, run_workers
+
+# How long stopping the worker waits for the dashboard's server to finish.
+DASHBOARD_STOP_TIMEOUT_SECONDS = 10
+
+
+def launch_problem(settings: Settings, dashboard_port: int | None) -> str | None:
+    """Why the worker cannot start with these options, fix included, or None."""
+    if dashboard_port is not None and configured_token(settings) is None:
+        return (
+            "Cannot serve the dashboard: DASHBOARD_TOKEN is not set. Set it to a "
+            "long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))') or leave out --dashboard-port."
+        )
+    return None
+
+
+def dashboard_options(host: str, port: int | None) -> list[str]:
+    """The worker's dashboard options, for the command a worker restarts with."""
+    if port is None:
+        return []
+    return ["--dashboard-port", str(port), "--dashboard-host", host]
+
+
+def launch_workers(
+    settings: Settings,
+    *,
+    workers: int,
+    reload: bool,
+    burst: bool,
+    verbose: bool,
+    dashboard_host: str,
+    dashboard_port: int | None,
+) -> None:
+    """Run the workers until they stop, with the dashboard beside them if asked."""
+    # Streaq's runner gives its logger a handler of its own; passed on to the
+    # root logger's handler too, every Streaq line would be printed twice.
+    logging.getLogger("streaq").propagate = False
+    dashboard: multiprocessing.Process | None = None
+    if dashboard_port is not None:
+        # A process of its own: the workers' event loops never wait on the web UI.
+        dashboard = multiprocessing.Process(
+            target=serve_dashboard,
+            args=(dashboard_host, dashboard_port),
+            name="dashboard",
+        )
+        dashboard.start()
+
+    def stop_dashboard() -> None:
+        if dashboard is not None:
+            dashboard.terminate()
+            dashboard.join(DASHBOARD_STOP_TIMEOUT_SECONDS)
+            if dashboard.is_alive():
+                dashboard.kill()
+
+    try:
+        if reload:
+            # Streaq's reloader, for development: it does not outlive Redis outages.
+            run(
+                worker_path=WORKER_PATH,
+                workers=workers,
+                burst=burst,
+                reload=True,
+                verbose=verbose,
+            )
+        else:
+            run_workers(
+                workers,
+                burst=burst,
+                verbose=verbose,
+                redis_url=settings.redis_url.get_secret_value(),
+                restart_options=dashboard_options(dashboard_host, dashboard_port),
+                before_restart=stop_dashboard,
+            )
+    finally:
+        stop_dashboard()

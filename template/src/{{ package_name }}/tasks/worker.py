@@ -1,0 +1,48 @@
+"""The Streaq worker: where tasks are registered and from where they are enqueued."""
+
+from enum import StrEnum
+
+from streaq import Worker
+
+from ..config import get_settings
+from .context import WorkerContext
+from .lifespan import worker_lifespan
+
+
+class Priority(StrEnum):
+    """Queue levels, lowest first. A worker always takes the highest waiting task.
+
+    `enqueue(...)` uses NORMAL; pass `.start(priority=Priority.URGENT)` for work a
+    person is waiting on (a password reset) so it overtakes bulk jobs.
+    """
+
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+def create_worker() -> Worker[WorkerContext]:
+    """The worker, configured from the settings (`get_settings()`, as the app's).
+
+    Producer (the API) and workers must agree on the Redis URL, the queue name and
+    the signing secret: both build this same object from the same settings.
+    """
+    settings = get_settings()
+    return Worker(
+        redis_url=settings.redis_url.get_secret_value(),
+        queue_name=settings.queue_name,
+        concurrency=settings.worker_concurrency,
+        lifespan=worker_lifespan,
+        # Streaq's default for `enqueue` is the first (lowest) level: NORMAL.
+        priorities=[level.value for level in Priority],
+        idle_timeout=settings.worker_idle_timeout_seconds,
+        grace_period=settings.worker_grace_period_seconds,
+        # Payloads are pickled; the signature stops a worker from unpickling data
+        # that anyone with write access to Redis slipped into the queue.
+        signing_secret=settings.task_signing_secret.get_secret_value(),
+    )
+
+
+# Tasks register on this object when their modules are imported (Streaq's way), so
+# it is built at import, from the same settings the app reads.
+worker = create_worker()
