@@ -10,13 +10,23 @@ import re
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from check_jsonschema.cli.main_command import main as check_jsonschema
 
 from tests.answers import Answers
 from tests.extension import derived
+from tests.footprint import (
+    TEMPLATE_DIR,
+    exclude_matcher,
+    queue_only_paths,
+    shared_source_files,
+    template_sources,
+    templates_suffix,
+)
 
 # Jinja openers that must never survive rendering. GitHub Actions' `${{` is not Jinja.
 LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%|\{#")
@@ -36,7 +46,23 @@ def expected_files(answers: Answers) -> dict[str, bool]:
     queue = bool(answers["enable_job_queue"])
     docker = bool(answers["use_docker"])
     ci = answers["ci_provider"]
-    always = [
+    return {
+        **dict.fromkeys(always_files(package), True),
+        # Derived from copier.yml's `_exclude`, never listed by hand.
+        **dict.fromkeys(queue_only_paths(answers), queue),
+        "tests/test_api_schema.py": True,
+        "Dockerfile": docker,
+        "tests/test_docker_image.py": docker,
+        "compose.yaml": docker,
+        ".github/workflows/ci.yml": ci == "github",
+        ".gitlab-ci.yml": ci == "gitlab",
+    }
+
+
+def always_files(package: str) -> list[str]:
+    """Files every project has, whatever the answers (a hand list on purpose: it
+    catches a shared file that goes missing or joins the queue's footprint)."""
+    return [
         ".copier-answers.yml",
         ".dockerignore",
         ".env",
@@ -48,73 +74,27 @@ def expected_files(answers: Answers) -> dict[str, bool]:
         "pyproject.toml",
         f"{package}/__init__.py",
         f"{package}/__main__.py",
+        f"{package}/api/dependencies.py",
         f"{package}/api/errors.py",
         f"{package}/api/health.py",
         f"{package}/api/users.py",
         f"{package}/app.py",
+        f"{package}/causes.py",
+        f"{package}/checks.py",
         f"{package}/cli.py",
         f"{package}/config.py",
         f"{package}/db.py",
-        f"{package}/doctor.py",
+        f"{package}/models/__init__.py",
+        f"{package}/models/timestamps.py",
         f"{package}/models/user.py",
         f"{package}/services/email.py",
+        f"{package}/services/welcome.py",
         f"{package}/tasks/README.md",
         f"{package}/tasks/__init__.py",
         "tests/conftest.py",
         "tests/test_cli.py",
         "tests/test_database_outage.py",
         "tests/test_users.py",
-    ]
-    return {
-        **dict.fromkeys(always, True),
-        **dict.fromkeys(queue_only_files(package), queue),
-        "tests/test_api_schema.py": True,
-        "Dockerfile": docker,
-        "tests/test_docker_image.py": docker,
-        "compose.yaml": docker,
-        ".github/workflows/ci.yml": ci == "github",
-        ".gitlab-ci.yml": ci == "gitlab",
-    }
-
-
-def queue_only_files(package: str) -> list[str]:
-    """The files the template renders only with the job queue on."""
-    return [
-        f"{package}/api/tasks.py",
-        f"{package}/models/task_records.py",
-        f"{package}/tasks/context.py",
-        f"{package}/tasks/cron.py",
-        f"{package}/tasks/dashboard.py",
-        f"{package}/tasks/diagnostics.py",
-        f"{package}/tasks/emails.py",
-        f"{package}/tasks/health.py",
-        f"{package}/tasks/idempotency.py",
-        f"{package}/tasks/lifespan.py",
-        f"{package}/tasks/maintenance.py",
-        f"{package}/tasks/progress.py",
-        f"{package}/tasks/reports.py",
-        f"{package}/tasks/robust.py",
-        f"{package}/tasks/runner.py",
-        f"{package}/tasks/worker.py",
-        "tests/queue/__init__.py",
-        "tests/queue/conftest.py",
-        "tests/queue/helpers.py",
-        "tests/queue/test_abort_and_timeouts.py",
-        "tests/queue/test_cron_runs.py",
-        "tests/queue/test_dashboard.py",
-        "tests/queue/test_graceful_shutdown.py",
-        "tests/queue/test_idempotent_email.py",
-        "tests/queue/test_priorities.py",
-        "tests/queue/test_progress_events.py",
-        "tests/queue/test_redis_outage.py",
-        "tests/queue/test_robust_tasks.py",
-        "tests/queue/test_scheduling.py",
-        "tests/queue/test_signing_and_context.py",
-        "tests/queue/test_worker_crash.py",
-        "tests/redis_server.py",
-        "tests/test_task_guide.py",
-        "tests/test_tasks.py",
-        "tests/workers.py",
     ]
 
 
@@ -229,3 +209,204 @@ def queue_off_problems(project: Path, files: list[Path], answers: Answers) -> li
                     f"{relative}:{number}: mentions the queue: {line.strip()}"
                 )
     return problems
+
+
+# The template's own story: words about how the template is built, tested or
+# benchmarked that have no place in a generated project.
+TEMPLATE_STORY = re.compile(r"this template|nox -s|benchmark|farm-", re.IGNORECASE)
+STORY_EXEMPT = {Path(".copier-answers.yml"), Path("LICENSE")}
+
+
+def template_story_problems(project: Path, files: list[Path]) -> list[str]:
+    """No rendered file tells the template's own story (how it is tested, ...)."""
+    problems = []
+    for relative in files:
+        if relative in STORY_EXEMPT:
+            continue
+        text = (project / relative).read_text(errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if match := TEMPLATE_STORY.search(line):
+                problems.append(
+                    f"{relative}:{number}: the template's story ({match.group()!r}): {line.strip()}"
+                )
+    return problems
+
+
+# Template-tree rules: they read template/ itself, so they run once, not per render.
+
+# Any Jinja opener at all, in a file copier renders (`${{` included).
+JINJA_OPENER = re.compile(r"\{\{|\{%|\{#")
+QUEUE_NAME = re.compile(r"\benable_job_queue\b")
+
+
+def jinja_suffix_problems() -> list[str]:
+    """`.jinja` exactly on the files that hold Jinja: a suffixed file without it
+    renders for nothing, an unsuffixed file with it is copied verbatim, Jinja and all
+    (GitHub Actions' `${{` aside)."""
+    suffix = templates_suffix()
+    always_excluded = exclude_matcher({"enable_job_queue": True})
+    problems = []
+    for source in template_sources():
+        if always_excluded(source.as_posix().removesuffix(suffix)):
+            continue
+        text = (TEMPLATE_DIR / source).read_text(errors="replace")
+        if source.name.endswith(suffix):
+            if not JINJA_OPENER.search(text):
+                problems.append(f"{source}: no Jinja in it, drop the {suffix} suffix")
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if LEFTOVER_JINJA.search(line):
+                problems.append(
+                    f"{source}:{number}: Jinja in a file copied verbatim (no {suffix}): {line.strip()}"
+                )
+    return problems
+
+
+def queue_named_path_problems() -> list[str]:
+    """The queue decides which paths exist in one place, copier.yml's `_exclude`:
+    no file or folder name of the template may test it."""
+    return [
+        f"{source}: the name tests enable_job_queue; declare it in copier.yml's _exclude"
+        for source in template_sources()
+        if QUEUE_NAME.search(source.as_posix())
+    ]
+
+
+# The whole-line budget for queue conditionals in shared source files.
+QUEUE_BLOCK_BUDGET = 15
+
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+JINJA_TOKEN = re.compile(
+    r"(?P<tag>\{%[-+]?\s*(?P<keyword>\w+)(?P<body>.*?)[-+]?%\})"
+    r"|(?P<expression>(?<!\$)\{\{(?P<inner>.*?)\}\})",
+    re.DOTALL,
+)
+# Tags that open a block closed by `end<keyword>` (`set` only without `=`).
+BLOCK_KEYWORDS = {
+    "autoescape",
+    "block",
+    "call",
+    "filter",
+    "for",
+    "if",
+    "macro",
+    "raw",
+    "set",
+    "trans",
+    "with",
+}
+SET_ALIAS = re.compile(r"^\s*(\w+)\s*=")
+
+
+@dataclass
+class QueueConditionals:
+    blocks: int = 0  # `if`s (or an `elif`) on enable_job_queue
+    mid_line: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+
+
+def _alone_on_its_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    return not (text[line_start:start] + text[end:line_end]).strip()
+
+
+def queue_conditionals(text: str) -> QueueConditionals:
+    """Count the enable_job_queue blocks of a template's text and find every one
+    that is not whole-line: its `if`/`elif`/`else`/`endif` sharing a line with
+    anything but whitespace, or the flag tested inside a `{{ }}` expression.
+
+    A name `{% set %}` from the flag counts as the flag. Comments are ignored.
+    """
+    # Blank comments (keeping line breaks) so their text is never taken for tags.
+    text = JINJA_COMMENT.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+    found = QueueConditionals()
+    names = {"enable_job_queue"}
+    stack: list[list[Any]] = []  # [keyword, tests the queue]
+    in_raw = False
+
+    def mentions(body: str) -> bool:
+        return any(re.search(rf"\b{re.escape(name)}\b", body) for name in names)
+
+    def flag(match: re.Match[str]) -> None:
+        line = text.count("\n", 0, match.start()) + 1
+        content = text.splitlines()[line - 1].strip()
+        if (line, content) not in found.mid_line:
+            found.mid_line.append((line, content))
+
+    def must_be_alone(match: re.Match[str]) -> None:
+        if not _alone_on_its_line(text, match.start(), match.end()):
+            flag(match)
+
+    for match in JINJA_TOKEN.finditer(text):
+        keyword = match.group("keyword")
+        if in_raw:
+            in_raw = keyword != "endraw"
+            continue
+        if match.group("expression") is not None:
+            if mentions(match.group("inner")):
+                flag(match)
+            continue
+        body = match.group("body")
+        queue = mentions(body)
+        if keyword == "set" and queue and (alias := SET_ALIAS.match(body)):
+            names.add(alias.group(1))
+        if keyword == "raw":
+            in_raw = True
+        elif keyword in BLOCK_KEYWORDS and not (keyword == "set" and "=" in body):
+            stack.append([keyword, queue])
+            if keyword == "if" and queue:
+                found.blocks += 1
+        elif keyword == "elif" and stack:
+            if queue and not stack[-1][1]:
+                stack[-1][1] = True
+                found.blocks += 1
+            queue = stack[-1][1]
+        elif keyword == "else" and stack:
+            queue = stack[-1][1]
+        elif keyword.startswith("end") and stack:
+            queue = stack.pop()[1]
+        if queue:
+            must_be_alone(match)
+    return found
+
+
+def queue_block_counts(answers: Answers) -> dict[str, int]:
+    """enable_job_queue blocks per shared source file (rendered with the queue on
+    and off), template path -> count."""
+    return {
+        str(source): conditionals.blocks
+        for source, conditionals in shared_queue_conditionals(answers).items()
+    }
+
+
+def shared_queue_conditionals(answers: Answers) -> dict[Path, QueueConditionals]:
+    return {
+        source: queue_conditionals((TEMPLATE_DIR / source).read_text(errors="replace"))
+        for source in shared_source_files(answers)
+    }
+
+
+def queue_conditional_problems(answers: Answers) -> list[str]:
+    """In shared source files, queue conditionals are whole lines, and few."""
+    found = shared_queue_conditionals(answers)
+    problems = [
+        f"{source}:{line}: mid-line enable_job_queue conditional: {content}"
+        for source, conditionals in found.items()
+        for line, content in conditionals.mid_line
+    ]
+    counts = {
+        str(source): conditionals.blocks for source, conditionals in found.items()
+    }
+    total = sum(counts.values())
+    if total > QUEUE_BLOCK_BUDGET:
+        problems.append(
+            f"{total} enable_job_queue blocks in shared source files, over the budget"
+            f" of {QUEUE_BLOCK_BUDGET}:\n{format_counts(counts)}"
+        )
+    return problems
+
+
+def format_counts(counts: dict[str, int]) -> str:
+    rows = [f"  {count:3}  {path}" for path, count in sorted(counts.items()) if count]
+    return "\n".join([*rows, f"  {sum(counts.values()):3}  total"])

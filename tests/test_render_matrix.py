@@ -13,6 +13,7 @@ from tests.static_checks import (
     leftover_jinja_problems,
     queue_off_problems,
     ruff_problems,
+    template_story_problems,
 )
 
 MATRIX = answer_matrix()
@@ -37,6 +38,7 @@ def test_every_combination_renders_clean(
         *compile_problems(project, files),
         *config_file_problems(project, answers),
         *queue_off_problems(project, files, answers),
+        *template_story_problems(project, files),
         *ruff_problems(project),
     ]
 
@@ -54,6 +56,7 @@ def test_quotes_backslashes_accents_and_long_answers_render_clean(
     problems = [
         *leftover_jinja_problems(project, files),
         *compile_problems(project, files),
+        *template_story_problems(project, files),
         *ruff_problems(project),
     ]
 

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.network import free_port
+from tests.support.network import free_port
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,11 @@ import anyio
 import pytest
 from streaq import TaskStatus, Worker
 
-from tests.workers import STOP_TIMEOUT_SECONDS, private_queue, start_worker
+from tests.tasks.support.workers import (
+    STOP_TIMEOUT_SECONDS,
+    private_queue,
+    start_worker,
+)
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ import anyio
 import pytest
 from streaq import TaskStatus, Worker
 
-from tests.workers import private_queue, start_worker
+from tests.tasks.support.workers import private_queue, start_worker
 
 pytestmark = pytest.mark.anyio
 

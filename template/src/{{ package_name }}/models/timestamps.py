@@ -7,16 +7,21 @@ from pydantic import AfterValidator
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return as_utc(datetime.now(UTC))
 
 
 def as_utc(moment: datetime) -> datetime:
-    """MongoDB stores UTC without a zone and hands back naive datetimes: say UTC."""
+    """The moment as MongoDB keeps it: in UTC, to the millisecond.
+
+    MongoDB stores UTC without a zone, hands back naive datetimes, and drops
+    microseconds; a value made this way reads back equal.
+    """
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-# A datetime read back from the database compares and serialises like the one
-# written: timezone-aware, in UTC.
+# A datetime that reads back from the database equal to the one written:
+# timezone-aware, in UTC, to the millisecond.
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.network import free_port
+from tests.support.network import free_port
 
 STARTUP_TIMEOUT_SECONDS = 10.0
 
