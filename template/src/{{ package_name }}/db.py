@@ -28,11 +28,14 @@ def embedded_store_location(settings: Settings) -> str:
 
 
 @asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[Any]:
+async def open_database(
+    settings: Settings, *, warn_if_embedded: bool = True
+) -> AsyncIterator[Any]:
     """Yield the database named by the settings and close its client afterwards.
 
     The yielded object is a pymongo ``AsyncDatabase`` or tinymongo's look-alike;
-    both are what ``init_beanie`` accepts.
+    both are what ``init_beanie`` accepts. Without MONGODB_URL a warning says where
+    the embedded store keeps its data, unless `warn_if_embedded` is off.
     """
     client: Any
     if settings.mongodb_url is not None:
@@ -51,11 +54,12 @@ async def open_database(settings: Settings) -> AsyncIterator[Any]:
                 backend="sqlite", tinymongo_folder=location
             )
             reach = f"in {location}, shared only by processes on this machine"
-        logger.warning(
-            "MONGODB_URL is not set: using the embedded development store (data %s). "
-            "Set MONGODB_URL to use MongoDB.",
-            reach,
-        )
+        if warn_if_embedded:
+            logger.warning(
+                "MONGODB_URL is not set: using the embedded development store "
+                "(data %s). Set MONGODB_URL to use MongoDB.",
+                reach,
+            )
     try:
         yield client[settings.mongodb_database]
     finally:
