@@ -1,1 +1,1 @@
-"""Services behind the routes and commands (email, health checks, ...)."""
+"""Services behind the routes and commands: email sending and the welcome email."""
