@@ -41,8 +41,8 @@ def test_the_footprint_follows_the_package_name() -> None:
 
 
 def test_with_the_queue_off_tasks_keeps_only_its_stub() -> None:
-    # What copier.yml promises. pathspec's `tasks/*` (copier's "gitignore" flavour)
-    # does not reach files in subfolders of tasks/: each needs its own pattern.
+    # What copier.yml promises. In copier's "gitignore" flavour of pathspec,
+    # `tasks/*` would not reach files in subfolders of tasks/; `tasks/**` does.
     tasks = f"{PACKAGE}/tasks/"
     kept = [
         path
