@@ -7,6 +7,7 @@ from typing import Any
 import anyio
 import pytest
 from streaq import TaskStatus, Worker
+from streaq.task import TaskResult
 
 from tests.tasks.support.workers import (
     STOP_TIMEOUT_SECONDS,
@@ -47,6 +48,27 @@ async def stop_mid_task(
     return [handle.id for handle in handles], worker.log()
 
 
+async def count_finished(queue: Worker[Any], task_ids: list[str]) -> int:
+    """How many of the tasks have a stored result."""
+    return await queue.redis.exists(
+        [queue.results_key + task_id for task_id in task_ids]
+    )
+
+
+async def results_from_a_successor(
+    tmp_path: Path, environment: dict[str, str], queue: Worker[Any], task_ids: list[str]
+) -> list[TaskResult[Any]]:
+    """Start the next worker and wait for every task's result."""
+    successor = start_worker(tmp_path / "successor.log", environment)
+    try:
+        return [
+            await queue.result_by_id(task_id, timeout=RESULT_TIMEOUT_SECONDS)
+            for task_id in task_ids
+        ]
+    finally:
+        successor.stop()
+
+
 def worker_environment(
     store: dict[str, str], queue: Worker[Any], grace_seconds: int
 ) -> dict[str, str]:
@@ -67,18 +89,9 @@ async def test_running_tasks_finish_within_the_grace_period(
         task_ids, log = await stop_mid_task(
             tmp_path, environment, queue, tasks=CONCURRENCY + 2
         )
-        finished = await queue.redis.exists(
-            [queue.results_key + task_id for task_id in task_ids]
-        )
+        finished = await count_finished(queue, task_ids)
         # The tasks it never started are left for the next worker.
-        successor = start_worker(tmp_path / "successor.log", environment)
-        try:
-            results = [
-                await queue.result_by_id(task_id, timeout=RESULT_TIMEOUT_SECONDS)
-                for task_id in task_ids
-            ]
-        finally:
-            successor.stop()
+        results = await results_from_a_successor(tmp_path, environment, queue, task_ids)
 
     assert "waiting up to 10s for tasks to finish" in log
     # The running two finished before the worker exited; the others did not start.
@@ -94,17 +107,8 @@ async def test_without_a_grace_period_running_tasks_are_interrupted_and_rerun(
         task_ids, _ = await stop_mid_task(
             tmp_path, environment, queue, tasks=CONCURRENCY
         )
-        finished = await queue.redis.exists(
-            [queue.results_key + task_id for task_id in task_ids]
-        )
-        successor = start_worker(tmp_path / "successor.log", environment)
-        try:
-            results = [
-                await queue.result_by_id(task_id, timeout=RESULT_TIMEOUT_SECONDS)
-                for task_id in task_ids
-            ]
-        finally:
-            successor.stop()
+        finished = await count_finished(queue, task_ids)
+        results = await results_from_a_successor(tmp_path, environment, queue, task_ids)
 
     assert finished == 0
     assert all(result.success and result.tries == 2 for result in results)
