@@ -142,30 +142,37 @@ def with_queue(answers: Answers, enabled: bool) -> Answers:
 
 
 @cache
-def _queue_only(items: frozenset[tuple[str, Any]]) -> tuple[str, ...]:
+def _renders_on_and_off(
+    items: frozenset[tuple[str, Any]],
+) -> tuple[dict[str, Path], dict[str, Path]]:
+    """`rendered_files` with the queue on and with it off, the other answers kept."""
     answers = dict(items)
-    queue_on = rendered_files(with_queue(answers, True))
-    queue_off = rendered_files(with_queue(answers, False))
-    return tuple(sorted(set(queue_on) - set(queue_off)))
+    return (
+        rendered_files(with_queue(answers, True)),
+        rendered_files(with_queue(answers, False)),
+    )
+
+
+def renders_on_and_off(answers: Answers) -> tuple[dict[str, Path], dict[str, Path]]:
+    return _renders_on_and_off(frozenset(answers.items()))
 
 
 def queue_only_paths(answers: Answers) -> list[str]:
     """The project paths that exist only with the queue on, for these answers'
     other values (package name, ...): what the queue-off `_exclude` removes."""
-    return list(_queue_only(frozenset(answers.items())))
+    queue_on, queue_off = renders_on_and_off(answers)
+    return sorted(set(queue_on) - set(queue_off))
 
 
 def queue_off_only_paths(answers: Answers) -> list[str]:
     """Paths rendered only with the queue off (the footprint should only remove)."""
-    queue_on = rendered_files(with_queue(answers, True))
-    queue_off = rendered_files(with_queue(answers, False))
+    queue_on, queue_off = renders_on_and_off(answers)
     return sorted(set(queue_off) - set(queue_on))
 
 
 def shared_files(answers: Answers) -> dict[str, Path]:
     """Project path -> template source, for files rendered with the queue on and off."""
-    queue_on = rendered_files(with_queue(answers, True))
-    queue_off = rendered_files(with_queue(answers, False))
+    queue_on, queue_off = renders_on_and_off(answers)
     return {path: source for path, source in queue_on.items() if path in queue_off}
 
 

@@ -374,10 +374,11 @@ def queue_conditionals(text: str) -> QueueConditionals:
 def queue_block_counts(answers: Answers) -> dict[str, int]:
     """enable_job_queue blocks per shared source file (rendered with the queue on
     and off), template path -> count."""
-    return {
-        str(source): conditionals.blocks
-        for source, conditionals in shared_queue_conditionals(answers).items()
-    }
+    return block_counts(shared_queue_conditionals(answers))
+
+
+def block_counts(found: dict[Path, QueueConditionals]) -> dict[str, int]:
+    return {str(source): conditionals.blocks for source, conditionals in found.items()}
 
 
 def shared_queue_conditionals(answers: Answers) -> dict[Path, QueueConditionals]:
@@ -395,9 +396,7 @@ def queue_conditional_problems(answers: Answers) -> list[str]:
         for source, conditionals in found.items()
         for line, content in conditionals.mid_line
     ]
-    counts = {
-        str(source): conditionals.blocks for source, conditionals in found.items()
-    }
+    counts = block_counts(found)
     total = sum(counts.values())
     if total > QUEUE_BLOCK_BUDGET:
         problems.append(
