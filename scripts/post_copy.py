@@ -51,8 +51,36 @@ def lock_dependencies(project: Path) -> None:
         say("`uv lock` timed out (offline?): run `uv lock` later.")
         return
     if locked.returncode != 0:
+        missing = missing_python(project)
+        if missing:
+            say(
+                f"Python {missing} is not installed and uv could not download it: "
+                f"install it (`uv python install {missing}` or your system's "
+                "packages), then run `uv lock`."
+            )
+            return
         reason = locked.stderr.strip().splitlines()[-1:] or ["unknown error"]
         say(f"`uv lock` failed ({reason[0]}): run `uv lock` later.")
+
+
+def missing_python(project: Path) -> str | None:
+    """The project's Python version when uv finds no such interpreter, else None.
+
+    A failed lock is most often a Python uv could not download (offline); its own
+    error then names a network failure, not the missing interpreter.
+    """
+    pinned = project / ".python-version"
+    if not pinned.is_file():
+        return None
+    version = pinned.read_text().strip()
+    found = subprocess.run(
+        ["uv", "python", "find", version],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return version if found.returncode != 0 else None
 
 
 def main() -> None:

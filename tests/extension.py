@@ -1,4 +1,4 @@
-"""The template's Jinja extension module, loaded by file path as copier loads it."""
+"""The template's Jinja extension modules, loaded by file path as copier loads them."""
 
 import importlib.util
 from types import ModuleType
@@ -6,19 +6,21 @@ from typing import Any
 
 from tests.answers import TEMPLATE_ROOT, Answers
 
-EXTENSION_PATH = TEMPLATE_ROOT / "extensions" / "context.py"
+EXTENSIONS = TEMPLATE_ROOT / "extensions"
 
 
-def load_extension_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("template_context", EXTENSION_PATH)
+def load_extension_module(name: str) -> ModuleType:
+    path = EXTENSIONS / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"template_{name}", path)
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {EXTENSION_PATH}")
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-context = load_extension_module()
+context = load_extension_module("context")
+update_report = load_extension_module("update")
 
 
 def derived(answers: Answers) -> dict[str, Any]:

@@ -40,6 +40,16 @@ def test_ci_installs_uv_and_redis_itself() -> None:
     assert "apt-get install -y redis-server" in CI_SCRIPT
 
 
+def test_the_quick_start_says_how_to_get_uv_before_using_it() -> None:
+    quick_start = README.split("## Quick start\n", 1)[1].split("```console", 1)[0]
+    generated_install = (TEMPLATE_ROOT / "template" / "README.md.jinja").read_text()
+    generated_install = generated_install.split("## Install\n", 1)[1].split("```", 1)[0]
+
+    for text in (quick_start, generated_install):
+        assert "https://docs.astral.sh/uv/getting-started/installation/" in text
+        assert "curl -LsSf https://astral.sh/uv/install.sh | sh" in text
+
+
 @pytest.mark.slow
 def test_the_quick_start_generates_a_project_that_serves(tmp_path: Path) -> None:
     copy_command, run_command = console_block_after("Quick start")

@@ -51,7 +51,11 @@ def run_readme_command(command: str, project: Path) -> subprocess.CompletedProce
     """Run a README update command with this environment's copier (no download)."""
     prefix = "uvx --with copier-template-extensions copier "
     assert command.startswith(prefix), command
-    arguments = shlex.split(command.removeprefix(prefix))
+    return run_copier(project, *shlex.split(command.removeprefix(prefix)))
+
+
+def run_copier(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """The copier command line, as a user runs it in the project folder."""
     return subprocess.run(
         [sys.executable, "-m", "copier", *arguments],
         cwd=project,
@@ -390,6 +394,28 @@ def test_copy_tasks_fail_softly_without_network(template: Path, tmp_path: Path) 
     assert not (project / "uv.lock").exists()
 
 
+def test_copy_tasks_name_a_python_version_that_is_not_installed(
+    template: Path, tmp_path: Path
+) -> None:
+    project = render(
+        template, tmp_path / "project", {**ANSWERS, "python_version": "3.14"}
+    )
+
+    offline = run_post_copy(
+        project,
+        # Only uv's own (here: no) interpreters, and a download that cannot succeed.
+        UV_PYTHON_PREFERENCE="only-managed",
+        UV_PYTHON_INSTALL_DIR=str(tmp_path / "no-pythons"),
+        UV_PYTHON_DOWNLOADS="automatic",
+        UV_PYTHON_INSTALL_MIRROR="http://127.0.0.1:9/unreachable",
+    )
+
+    assert offline.returncode == 0
+    assert "Python 3.14 is not installed and uv could not download it" in offline.stderr
+    assert "`uv python install 3.14`" in offline.stderr
+    assert not (project / "uv.lock").exists()
+
+
 def test_copy_tasks_can_be_skipped(template: Path, tmp_path: Path) -> None:
     project = render(template, tmp_path / "project", ANSWERS, skip_tasks=True)
 
@@ -418,3 +444,94 @@ def test_copy_tasks_do_not_run_on_update(template_v1: Path, tmp_path: Path) -> N
     # `uv lock` would have written uv.lock had the post-copy task run again.
     assert not (project / "uv.lock").exists()
     assert "Support" in (project / "README.md").read_text()
+
+
+# 9. What the message after an update says ------------------------------------------
+
+
+def update_message(project: Path, *arguments: str) -> str:
+    """What `copier update --trust --defaults ...` prints, the run succeeding."""
+    updated = run_copier(project, "update", "--trust", "--defaults", *arguments)
+    assert updated.returncode == 0, updated.stderr
+    return updated.stderr
+
+
+def test_conflicts_are_listed_with_a_warning_not_to_commit_them(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    edit(
+        project / "README.md", "## Install\n", "## Installing on the billing cluster\n"
+    )
+    commit_all(project, "the user's own heading")
+    release(template_v1, "v2", change_shared_files)
+
+    message = update_message(project)
+
+    assert "CONFLICTS" in message
+    assert "\n  - README.md\n" in message
+    assert "`git add -A && git commit`\nwould commit the markers" in message
+    assert "Resolve the conflicts" in message
+    assert "then commit.\n" in message.split("Resolve the conflicts")[1]
+
+
+def test_a_clean_update_mentions_no_conflict(template_v1: Path, tmp_path: Path) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    release(template_v1, "v2", add_support_section)
+
+    message = update_message(project)
+
+    assert "CONFLICTS" not in message
+    assert "Review with `git status` and `git diff`" in message
+    assert "uv lock" not in message  # pyproject.toml's dependencies did not change
+
+
+def test_turning_the_queue_on_gives_the_env_lines_that_add_its_secrets(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
+    assert "TASK_SIGNING_SECRET" not in (project / ".env").read_text()
+
+    message = update_message(project, "-d", "enable_job_queue=true")
+
+    commands = [line.strip() for line in message.splitlines() if ">> .env" in line]
+    assert [command.split("=")[0] for command in commands] == [
+        'echo "TASK_SIGNING_SECRET',
+        'echo "DASHBOARD_TOKEN',
+    ]
+    assert "Dependencies changed: run `uv lock`" in message
+    for command in commands:
+        subprocess.run(["sh", "-c", command], cwd=project, check=True)
+    env = (project / ".env").read_text()
+    for name in ("TASK_SIGNING_SECRET", "DASHBOARD_TOKEN"):
+        assert re.search(rf"^{name}=[A-Za-z0-9_-]{{32,}}$", env, re.MULTILINE)
+        # The message holds the command that makes the secret, never a secret.
+        assert f"{name}=$(python3 -c" in message
+    commit_all(project, "queue on, secrets added")
+    assert ">> .env" not in update_message(project)
+
+
+def test_turning_the_queue_off_names_the_users_files_that_import_it(
+    template_v1: Path, tmp_path: Path
+) -> None:
+    project = copy_and_commit(
+        template_v1, tmp_path / "project", {**ANSWERS, "enable_job_queue": True}
+    )
+    own_test = project / "tests" / "test_digest.py"
+    own_test.write_text(
+        "from billing_api.config import get_settings\n"
+        "from billing_api.tasks import send_welcome_email\n"
+        "from billing_api.tasks.worker import worker\n"
+    )
+    commit_all(project, "a test of the user's own")
+
+    message = update_message(project, "-d", "enable_job_queue=false")
+
+    assert "import what the update removed" in message
+    assert (
+        "- tests/test_digest.py:2 imports billing_api.tasks.send_welcome_email"
+        in message
+    )
+    assert "- tests/test_digest.py:3 imports billing_api.tasks.worker\n" in message
+    assert "test_digest.py:1" not in message  # config is still there
+    assert own_test.exists()
