@@ -47,6 +47,14 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Cut a release: `uv run nox -s release -- X.Y.Z`. Checks the tree, moves
+    CHANGELOG.md's Unreleased notes under the version, commits `Release X.Y.Z`
+    and tags it (see scripts/release.py)."""
+    session.run("python", "scripts/release.py", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Render a queue-on project into a temporary folder and run its tests."""
     destination = Path(tempfile.mkdtemp(prefix="template-demo-")) / "billing-api"

@@ -38,12 +38,8 @@ def git(*args: str, cwd: Path) -> str:
     ).stdout
 
 
-def snapshot_template(destination: Path) -> Path:
-    """Copy the template's working tree into a fresh repository and commit it.
-
-    Copier records the template commit in the answers file; a dirty template
-    would record a draft commit that later updates cannot find.
-    """
+def copy_working_tree(destination: Path) -> None:
+    """Copy the template's files as they are now, committed or not (not ignored)."""
     listed = git(
         "ls-files",
         "--cached",
@@ -58,6 +54,15 @@ def snapshot_template(destination: Path) -> Path:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+
+
+def snapshot_template(destination: Path) -> Path:
+    """Copy the template's working tree into a fresh repository and commit it.
+
+    Copier records the template commit in the answers file; a dirty template
+    would record a draft commit that later updates cannot find.
+    """
+    copy_working_tree(destination)
     git("init", "--quiet", cwd=destination)
     git("add", "--all", cwd=destination)
     git("commit", "--quiet", "--message", "template snapshot", cwd=destination)

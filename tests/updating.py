@@ -11,8 +11,9 @@ from tests.answers import Answers
 from tests.rendering import git, render
 
 # Files allowed to differ between an updated project and a fresh copy: `.env` is
-# written once with generated secrets and never overwritten.
-MEANT_TO_DIFFER = {".env"}
+# written once with generated secrets and never overwritten; `uv.lock` is the
+# user's to refresh (`uv lock`), and resolves to newer versions over time.
+MEANT_TO_DIFFER = {".env", "uv.lock"}
 
 CONFLICT_MARKERS = ("<<<<<<< before updating", ">>>>>>> after updating")
 

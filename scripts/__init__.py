@@ -1,0 +1,1 @@
+"""Scripts copier runs (post-copy tasks, migrations) and the release command."""
