@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from email_validator import EmailNotValidError, validate_email
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 COPIER_YML = TEMPLATE_ROOT / "copier.yml"
@@ -76,3 +77,13 @@ def combination_id(answers: Answers) -> str:
         else:
             parts.append(str(value))
     return "-".join(parts)
+
+
+def email_validator_accepts(email: str) -> bool:
+    """Whether the generated service accepts ``email``: its pydantic ``EmailStr``
+    validates with email-validator, without the deliverability check."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
