@@ -20,12 +20,14 @@ def load_extension_module(name: str) -> ModuleType:
 
 
 context = load_extension_module("context")
+answer_rules = load_extension_module("answers")
+quoting = load_extension_module("quoting")
 update_report = load_extension_module("update")
 
 
 def derived(answers: Answers) -> dict[str, Any]:
     """The values the extension derives from these answers (package name, ...)."""
     result: dict[str, Any] = context.derived_context(
-        {"project_slug": context.slugify(answers["project_name"]), **answers}
+        {"project_slug": answer_rules.slugify(answers["project_name"]), **answers}
     )
     return result

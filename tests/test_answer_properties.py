@@ -42,7 +42,7 @@ from tests.answers import (
     email_validator_accepts,
     questions,
 )
-from tests.extension import context
+from tests.extension import answer_rules
 from tests.footprint import TEMPLATE_DIR, template_sources
 from tests.rendering import project_files, render
 from tests.static_checks import (
@@ -237,7 +237,7 @@ def slugs() -> st.SearchStrategy[str]:
         st.one_of(
             st.sampled_from(LOWERCASE_KEYWORDS),
             st.sampled_from(sorted(sys.stdlib_module_names)),
-            st.sampled_from(sorted(context.RESERVED_PACKAGE_NAMES)),
+            st.sampled_from(sorted(answer_rules.RESERVED_PACKAGE_NAMES)),
             st.text(alphabet="abcz019-_ .A\n", max_size=35),
             st.text(max_size=12),
         ),
@@ -346,12 +346,14 @@ def expected_text(answers: Answers) -> dict[str, str]:
     name = str(answers["project_name"])
     return {
         "project_name": name,
-        "project_slug": answers.get("project_slug", context.slugify(name)),
+        "project_slug": answers.get("project_slug", answer_rules.slugify(name)),
         "project_description": answers.get(
             "project_description", f"{name.strip()}: a FastAPI service."
         ),
-        "author_name": answers.get("author_name", context.PLACEHOLDER_AUTHOR_NAME),
-        "author_email": answers.get("author_email", context.PLACEHOLDER_AUTHOR_EMAIL),
+        "author_name": answers.get("author_name", answer_rules.PLACEHOLDER_AUTHOR_NAME),
+        "author_email": answers.get(
+            "author_email", answer_rules.PLACEHOLDER_AUTHOR_EMAIL
+        ),
     }
 
 
@@ -550,7 +552,7 @@ def test_the_shards_sum_to_a_thousand_examples() -> None:
 def test_every_name_gets_a_default_slug_the_slug_question_accepts(name: str) -> None:
     # Copier validates a default before it shows the question: an invalid default
     # is a traceback, even interactively.
-    assert context.slug_problem(context.slugify(name)) == ""
+    assert answer_rules.slug_problem(answer_rules.slugify(name)) == ""
 
 
 @settings(max_examples=2000, deadline=None, database=None)
@@ -558,9 +560,9 @@ def test_every_name_gets_a_default_slug_the_slug_question_accepts(name: str) -> 
 def test_every_accepted_slug_names_an_importable_package_and_a_valid_project(
     slug: str,
 ) -> None:
-    if context.slug_problem(slug):
+    if answer_rules.slug_problem(slug):
         return
-    package = context.package_name(slug)
+    package = answer_rules.package_name(slug)
     assert package.isidentifier()
     assert not keyword.iskeyword(package)
     assert canonicalize_name(slug) == slug
@@ -583,7 +585,7 @@ ARBITRARY_ADDRESSES = st.one_of(
 @settings(max_examples=3000, deadline=None, database=None)
 @given(email=ARBITRARY_ADDRESSES)
 def test_every_address_the_template_accepts_email_validator_accepts(email: str) -> None:
-    if context.email_problem(email) == "":
+    if answer_rules.email_problem(email) == "":
         assert email_validator_accepts(email), email
 
 
@@ -600,7 +602,7 @@ def test_the_template_accepts_every_ascii_address_email_validator_accepts(
     # which need IDNA checks the template cannot run at copy time.
     if not email_validator_accepts(email):
         return
-    problem = context.email_problem(email)
+    problem = answer_rules.email_problem(email)
     if has_punycode_label(email):
         assert "punycode" in problem
     else:

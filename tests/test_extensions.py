@@ -12,7 +12,7 @@ import jinja2
 import pytest
 
 from tests.answers import email_validator_accepts
-from tests.extension import context, derived
+from tests.extension import answer_rules, context, derived, quoting
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ from tests.extension import context, derived
     ],
 )
 def test_names_are_derived_from_the_slug(slug: str, package: str, title: str) -> None:
-    assert context.package_name(slug) == package
+    assert answer_rules.package_name(slug) == package
     assert context.project_title(slug) == title
 
 
@@ -44,7 +44,7 @@ def test_names_are_derived_from_the_slug(slug: str, package: str, title: str) ->
     ],
 )
 def test_the_default_slug_comes_from_the_name(name: str, slug: str) -> None:
-    assert context.slugify(name) == slug
+    assert answer_rules.slugify(name) == slug
 
 
 @pytest.mark.parametrize(
@@ -75,13 +75,13 @@ def test_the_default_slug_comes_from_the_name(name: str, slug: str) -> None:
     ],
 )
 def test_every_name_gets_a_default_slug_the_rules_accept(name: str, slug: str) -> None:
-    assert context.slugify(name) == slug
-    assert context.slug_problem(slug) == ""
+    assert answer_rules.slugify(name) == slug
+    assert answer_rules.slug_problem(slug) == ""
 
 
 @pytest.mark.parametrize("slug", ["billing-api", "orders", "api2", "a-b-c"])
 def test_valid_slugs_pass(slug: str) -> None:
-    assert context.slug_problem(slug) == ""
+    assert answer_rules.slug_problem(slug) == ""
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_valid_slugs_pass(slug: str) -> None:
     ],
 )
 def test_invalid_slugs_name_the_rule(slug: str, rule: str) -> None:
-    assert rule in context.slug_problem(slug)
+    assert rule in answer_rules.slug_problem(slug)
 
 
 # Every keyword a lowercase slug can spell (True/False/None cannot).
@@ -108,11 +108,11 @@ LOWERCASE_KEYWORDS = [word for word in keyword.kwlist if word.islower()]
 
 @pytest.mark.parametrize("slug", LOWERCASE_KEYWORDS)
 def test_keyword_slugs_are_refused_with_a_fix(slug: str) -> None:
-    problem = context.slug_problem(slug)
+    problem = answer_rules.slug_problem(slug)
 
     assert "is a Python keyword" in problem
     assert f"e.g. {slug}-service" in problem
-    assert context.slug_problem(f"{slug}-service") == ""
+    assert answer_rules.slug_problem(f"{slug}-service") == ""
 
 
 def test_a_package_name_that_is_not_an_identifier_is_refused(
@@ -120,9 +120,9 @@ def test_a_package_name_that_is_not_an_identifier_is_refused(
 ) -> None:
     # The slug pattern already keeps such names out; this rule is the guard if
     # the pattern is ever loosened (a slug with a dot, or non-ASCII letters).
-    monkeypatch.setattr(context, "SLUG_PATTERN", re.compile(r"^[a-z.]+$"))
+    monkeypatch.setattr(answer_rules, "SLUG_PATTERN", re.compile(r"^[a-z.]+$"))
 
-    assert "is not a Python identifier" in context.slug_problem("billing.api")
+    assert "is not a Python identifier" in answer_rules.slug_problem("billing.api")
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_a_package_name_that_is_not_an_identifier_is_refused(
     ],
 )
 def test_valid_emails_pass(email: str) -> None:
-    assert context.email_problem(email) == ""
+    assert answer_rules.email_problem(email) == ""
     assert email_validator_accepts(email)
 
 
@@ -178,7 +178,7 @@ def test_valid_emails_pass(email: str) -> None:
 def test_invalid_emails_are_refused_as_email_validator_refuses_them(
     email: str, rule: str
 ) -> None:
-    problem = context.email_problem(email)
+    problem = answer_rules.email_problem(email)
 
     assert "is not an email address" in problem
     assert rule in problem
@@ -198,7 +198,7 @@ def test_invalid_emails_are_refused_as_email_validator_refuses_them(
 def test_the_template_is_stricter_than_email_validator_on_purpose(
     email: str, rule: str
 ) -> None:
-    assert rule in context.email_problem(email)
+    assert rule in answer_rules.email_problem(email)
     assert email_validator_accepts(email)
 
 
@@ -217,7 +217,7 @@ def test_internationalized_addresses_are_refused_though_email_validator_takes_th
     # The documented difference: without email-validator at copy time the template
     # cannot check IDNA, so it takes plain ASCII addresses only.
     assert email_validator_accepts(email)
-    problem = context.email_problem(email)
+    problem = answer_rules.email_problem(email)
     assert "only plain ASCII" in problem or "punycode" in problem
 
 
@@ -241,11 +241,11 @@ NOT_ONE_LINE = {
 }
 
 ONE_LINE_RULES = {
-    "project name": lambda text: context.text_problem(text, "project name", "X"),
-    "author name": lambda text: context.text_problem(text, "author name", "X"),
-    "project description": context.description_problem,
-    "project slug": context.slug_problem,
-    "author email": context.email_problem,
+    "project name": lambda text: answer_rules.text_problem(text, "project name", "X"),
+    "author name": lambda text: answer_rules.text_problem(text, "author name", "X"),
+    "project description": answer_rules.description_problem,
+    "project slug": answer_rules.slug_problem,
+    "author email": answer_rules.email_problem,
 }
 
 
@@ -271,19 +271,20 @@ def test_one_line_answers_refuse_line_breaks_and_control_characters(
     ["Billing API", "Zoë O'Brien", "Биллинг", "👨\u200d👩\u200d👧 Family", "a\u00a0b"],
 )
 def test_one_line_answers_keep_any_script_emoji_and_joiners(text: str) -> None:
-    assert context.one_line_problem(text, "project name") == ""
+    assert answer_rules.one_line_problem(text, "project name") == ""
 
 
 @pytest.mark.parametrize("text", ["", " ", "\u3000", "\u200b", "\u00a0\u200b "])
 def test_answers_that_show_nothing_are_blank(text: str) -> None:
-    assert "is required and cannot be blank, e.g. Jane Doe" in context.text_problem(
-        text, "author name", "Jane Doe"
+    assert (
+        "is required and cannot be blank, e.g. Jane Doe"
+        in answer_rules.text_problem(text, "author name", "Jane Doe")
     )
 
 
 @pytest.mark.parametrize("text", [" Bills customers.", "Bills customers. ", "\u3000x"])
 def test_a_description_with_surrounding_spaces_is_refused(text: str) -> None:
-    assert "cannot start or end with spaces" in context.description_problem(text)
+    assert "cannot start or end with spaces" in answer_rules.description_problem(text)
 
 
 ANSWERS_WITH_QUOTES = [
@@ -313,7 +314,7 @@ AMBIGUOUS_ANSWERS = [
 
 @pytest.mark.parametrize("text", ANSWERS_WITH_QUOTES + AMBIGUOUS_ANSWERS)
 def test_python_strings_hold_any_answer_and_are_already_formatted(text: str) -> None:
-    source = f"VALUE = {context.python_string(text)}\n"
+    source = f"VALUE = {quoting.python_string(text)}\n"
     namespace: dict[str, object] = {}
     exec(source, namespace)
     assert namespace["VALUE"] == text
@@ -341,8 +342,8 @@ RUFF_CHECK = [
 def test_assignments_of_any_length_are_already_formatted(
     length: int, letter: str
 ) -> None:
-    text = letter * (length // len(context.escape_ambiguous(letter)))
-    source = context.python_assignment(text, "PROJECT_NAME") + "\n"
+    text = letter * (length // len(quoting.escape_ambiguous(letter)))
+    source = quoting.python_assignment(text, "PROJECT_NAME") + "\n"
     formatted = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--isolated", "-"],
         input=source,
@@ -370,20 +371,20 @@ def ruff_check(source: str) -> str:
 
 @pytest.mark.parametrize("text", ANSWERS_WITH_QUOTES + AMBIGUOUS_ANSWERS)
 def test_docstrings_hold_any_answer_lint_clean_and_formatted(text: str) -> None:
-    source = f'"""{context.python_docstring(text)}"""\n'
+    source = f'"""{quoting.python_docstring(text)}"""\n'
     namespace: dict[str, object] = {}
     exec(source, namespace)
     expected = text.strip().replace("\\", "/").replace('"', "'")
     assert namespace["__doc__"] == expected
     assert ruff_check(source) == ""
-    assert context.python_docstring(f"  {text}  ") == context.python_docstring(text)
+    assert quoting.python_docstring(f"  {text}  ") == quoting.python_docstring(text)
 
 
 def test_the_characters_kept_unescaped_are_never_ambiguous_to_ruff() -> None:
     kept = [
         chr(code)
         for code in range(0x80, sys.maxunicode + 1)
-        if context.is_unambiguous(chr(code))
+        if quoting.is_unambiguous(chr(code))
     ]
     # Each alone (a one-letter word) and inside ASCII words, in strings and docstrings.
     docstring = '"""' + " ".join(kept) + '"""\n'
@@ -397,7 +398,7 @@ def test_the_characters_kept_unescaped_are_never_ambiguous_to_ruff() -> None:
 
 @pytest.mark.parametrize("text", ANSWERS_WITH_QUOTES)
 def test_toml_strings_hold_any_answer(text: str) -> None:
-    assert tomllib.loads(f"value = {context.toml_string(text)}")["value"] == text
+    assert tomllib.loads(f"value = {quoting.toml_string(text)}")["value"] == text
 
 
 def test_the_default_python_is_the_running_one_when_supported() -> None:
@@ -496,12 +497,12 @@ def test_the_author_defaults_are_gits_identity(
     config = write_git_identity(tmp_path, "Ada Lovelace", "ada@example.org")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
 
-    assert context.git_author() == ("Ada Lovelace", "ada@example.org")
+    assert answer_rules.git_author() == ("Ada Lovelace", "ada@example.org")
 
 
 def test_the_author_defaults_are_placeholders_without_a_git_identity() -> None:
     # The test session's git configuration (tests/rendering.py) has no user.
-    assert context.git_author() == ("Your Name", "you@example.com")
+    assert answer_rules.git_author() == ("Your Name", "you@example.com")
 
 
 def test_an_identity_the_questions_would_refuse_falls_back_to_the_placeholders(
@@ -510,7 +511,7 @@ def test_an_identity_the_questions_would_refuse_falls_back_to_the_placeholders(
     config = write_git_identity(tmp_path, "\\u200b", "ada@localhost")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
 
-    assert context.git_author() == ("Your Name", "you@example.com")
+    assert answer_rules.git_author() == ("Your Name", "you@example.com")
 
 
 def test_the_author_defaults_are_placeholders_without_git(
@@ -518,7 +519,7 @@ def test_the_author_defaults_are_placeholders_without_git(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no git on it
 
-    assert context.git_author() == ("Your Name", "you@example.com")
+    assert answer_rules.git_author() == ("Your Name", "you@example.com")
 
 
 def test_a_git_that_hangs_costs_the_timeout_and_gives_the_placeholders(
@@ -527,10 +528,10 @@ def test_a_git_that_hangs_costs_the_timeout_and_gives_the_placeholders(
     def hanging_git(*args: object, **kwargs: object) -> None:
         raise subprocess.TimeoutExpired(cmd="git", timeout=kwargs["timeout"])  # type: ignore[arg-type]
 
-    monkeypatch.setattr(context.subprocess, "run", hanging_git)
+    monkeypatch.setattr(answer_rules.subprocess, "run", hanging_git)
 
-    assert context.git_author() == ("Your Name", "you@example.com")
-    assert context.GIT_TIMEOUT_SECONDS <= 2
+    assert answer_rules.git_author() == ("Your Name", "you@example.com")
+    assert answer_rules.GIT_TIMEOUT_SECONDS <= 2
 
 
 def test_the_extension_offers_gits_identity_as_globals(
@@ -539,7 +540,7 @@ def test_the_extension_offers_gits_identity_as_globals(
     config = write_git_identity(tmp_path, "Ada Lovelace", "ada@example.org")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
 
-    environment = jinja2.Environment(extensions=[context.NamingExtension])
+    environment = jinja2.Environment(extensions=[answer_rules.AnswerRules])
 
     assert environment.globals["default_author_name"] == "Ada Lovelace"
     assert environment.globals["default_author_email"] == "ada@example.org"
