@@ -87,3 +87,27 @@ def email_validator_accepts(email: str) -> bool:
     except EmailNotValidError:
         return False
     return True
+
+
+def covering_combinations(
+    matrix: list[Answers], pivot: str = "enable_job_queue"
+) -> list[Answers]:
+    """A few combinations of ``matrix`` in which every value of every varied
+    question meets every value of ``pivot`` at least once.
+
+    The slow lane of the generated suites (fault injection, browser) runs on this
+    set; every combination still runs the quick lane. Chosen greedily: each pick
+    covers the most (pivot value, question, value) triples not yet covered.
+    """
+    questions = [name for name in varied_questions() if name != pivot]
+
+    def triples(answers: Answers) -> set[tuple[Any, str, Any]]:
+        return {(answers[pivot], name, answers[name]) for name in questions}
+
+    uncovered = set().union(*(triples(answers) for answers in matrix))
+    chosen: list[Answers] = []
+    while uncovered:
+        best = max(matrix, key=lambda answers: len(triples(answers) & uncovered))
+        chosen.append(best)
+        uncovered -= triples(best)
+    return chosen

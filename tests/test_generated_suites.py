@@ -1,4 +1,5 @@
-"""Every combination this machine can run installs, passes its own suite and mypy."""
+"""Every combination this machine can run installs, passes its own quick lane and
+mypy; a covering set of them passes the whole suite (slow lane included)."""
 
 import subprocess
 from functools import cache
@@ -6,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.answers import UNUSUAL_ANSWERS, Answers, answer_matrix, combination_id
+from tests.answers import (
+    UNUSUAL_ANSWERS,
+    Answers,
+    answer_matrix,
+    combination_id,
+    covering_combinations,
+)
 from tests.generated import assert_suite_and_mypy_pass, run
 from tests.rendering import render
 
@@ -24,6 +31,10 @@ def python_is_installed(version: str) -> bool:
 
 
 RUNNABLE = [a for a in answer_matrix() if python_is_installed(a["python_version"])]
+# The slow lane (worker processes, fault injection, browser) needs no more than
+# every answer value meeting both queue answers: the rest of a combination only
+# changes files the quick lane and the static checks already cover.
+COVERING = covering_combinations(RUNNABLE)
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +53,23 @@ def test_this_machine_can_run_some_combinations() -> None:
 
 
 @pytest.mark.parametrize("answers", RUNNABLE, ids=combination_id)
-def test_generated_project_passes_its_own_suite_and_mypy(
+def test_generated_project_passes_its_quick_lane_and_mypy(
     template: Path, tmp_path: Path, mypy_cache: Path, answers: Answers
 ) -> None:
     project = render(template, tmp_path / "project", answers)
 
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache)
+    assert_suite_and_mypy_pass(
+        project, tmp_path / "junit.xml", mypy_cache, lane="not slow"
+    )
+
+
+@pytest.mark.parametrize("answers", COVERING, ids=combination_id)
+def test_generated_project_passes_its_whole_suite(
+    template: Path, tmp_path: Path, answers: Answers
+) -> None:
+    project = render(template, tmp_path / "project", answers)
+
+    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache=None)
 
 
 def test_unusual_answers_give_a_working_project(

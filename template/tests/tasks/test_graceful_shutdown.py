@@ -15,7 +15,8 @@ from tests.tasks.support.workers import (
     start_worker,
 )
 
-pytestmark = pytest.mark.anyio
+# Real worker processes stopped with SIGTERM, waiting out grace periods.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 TASK_SECONDS = 2.0
 CONCURRENCY = 2

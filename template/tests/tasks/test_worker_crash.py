@@ -9,7 +9,8 @@ from streaq import TaskStatus, Worker
 
 from tests.tasks.support.workers import private_queue, start_worker
 
-pytestmark = pytest.mark.anyio
+# A real worker is killed mid-run and another finishes its 1,000 tasks.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 TASKS = 1_000
 # Each task takes this long, so the worker is mid-run (tasks in its hands) when
