@@ -1,5 +1,6 @@
-"""What the `worker` command starts: worker processes (supervised, or under Streaq's
-reloader in development) and, on request, the dashboard in a process of its own."""
+"""What the `worker` command starts: one worker in this process, N supervised worker
+processes, or Streaq's reloader in development; and, on request, the dashboard in
+a process of its own."""
 
 import logging
 import multiprocessing
@@ -8,7 +9,8 @@ from streaq.cli import run
 
 from ...config import Settings
 from .dashboard import configured_token, serve_dashboard
-from .supervisor import WORKER_PATH, run_workers
+from .supervisor import WorkerOptions, supervise_workers
+from .worker_process import WORKER_PATH, run_one_worker, worker_command
 
 # How long stopping the worker waits for the dashboard's server to finish.
 DASHBOARD_STOP_TIMEOUT_SECONDS = 10
@@ -73,13 +75,29 @@ def launch_workers(
                 reload=True,
                 verbose=verbose,
             )
-        else:
-            run_workers(
+        elif workers > 1:
+            supervise_workers(
                 workers,
+                WorkerOptions(
+                    burst=burst,
+                    verbose=verbose,
+                    redis_url=settings.redis_url.get_secret_value(),
+                    log_level=settings.log_level,
+                ),
+                grace_period_seconds=settings.worker_grace_period_seconds,
+            )
+        else:
+            # A lone worker runs in this process (its `Worker` was built here, so
+            # its id is its own); it re-executes itself, dashboard options
+            # included, after a Redis outage.
+            run_one_worker(
                 burst=burst,
                 verbose=verbose,
                 redis_url=settings.redis_url.get_secret_value(),
-                restart_options=dashboard_options(dashboard_host, dashboard_port),
+                restart_command=[
+                    *worker_command(burst=burst, verbose=verbose),
+                    *dashboard_options(dashboard_host, dashboard_port),
+                ],
                 before_restart=stop_dashboard,
             )
     finally:

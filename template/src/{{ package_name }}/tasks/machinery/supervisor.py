@@ -1,146 +1,195 @@
-"""Runs worker processes and carries them through Redis outages.
+"""`worker --workers N`: N worker processes, watched and restarted by this one.
 
-Streaq's worker stops when its Redis connection breaks, and a `Worker` runs only
-once per process. So a worker process that loses Redis waits until Redis answers
-again and then re-executes itself: same process ID (a container or systemd sees
-no restart), a fresh worker, and the tasks it held are reclaimed after
-WORKER_IDLE_TIMEOUT_SECONDS like those of any vanished worker.
+Each worker is a child started with the `spawn` method: a fresh interpreter that
+imports the project and so builds its own `Worker`, with a Streaq id of its own.
+A forked child would share the id of the `Worker` this process built at import,
+and Streaq could no longer tell the workers' tasks apart (a slow task would be
+reclaimed from a live worker and run twice).
+
+A child that ends for any reason (an error, a signal, a task that ended the
+process) is started again after a backoff (`restarts.py`). SIGTERM or SIGINT
+stops them all: each gets WORKER_GRACE_PERIOD_SECONDS plus STOP_MARGIN_SECONDS to
+finish, then what is left is killed. With `--burst`, a child that finishes its
+work is not restarted, and the supervisor returns once all have.
 """
 
 import logging
+import multiprocessing
 import os
-import sys
+import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
-from multiprocessing import Process
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from multiprocessing.context import SpawnProcess
+from types import FrameType
 
-import redis
-from streaq.cli import run_worker
-
-from .producer import REDIS_CONNECTION_ERRORS
+from .restarts import RestartBackoff, describe_exit
+from .worker_process import run_one_worker, worker_command
 
 logger = logging.getLogger(__name__)
 
-# The service's top-level package, which `python -m` runs as the command line.
-PACKAGE = __name__.partition(".")[0]
-WORKER_PATH = f"{PACKAGE}.tasks:worker"
-# How often a worker waiting for Redis tries it, and how often it says so.
-REDIS_RETRY_SECONDS = 1.0
-WAITING_LOG_SECONDS = 30.0
+SPAWN = multiprocessing.get_context("spawn")
+# Stopping workers get this long beyond their grace period to close their
+# resources before they are killed.
+STOP_MARGIN_SECONDS = 5.0
+# Longest the watch loop sleeps before it looks at a stop request again.
+POLL_SECONDS = 0.5
 
 
-def leaf_errors(error: BaseException) -> Iterator[BaseException]:
-    """Every exception inside `error`, exception groups unpacked."""
-    if isinstance(error, BaseExceptionGroup):
-        for inner in error.exceptions:
-            yield from leaf_errors(inner)
-    else:
-        yield error
+@dataclass(frozen=True)
+class WorkerOptions:
+    """What every child needs to run a worker (sent to it, so picklable)."""
+
+    burst: bool
+    verbose: bool
+    redis_url: str
+    log_level: str
 
 
-def lost_redis(error: BaseException) -> bool:
-    """The worker stopped because Redis could not be reached."""
-    for leaf in leaf_errors(error):
-        cause: BaseException | None = leaf
-        while cause is not None:
-            if isinstance(cause, REDIS_CONNECTION_ERRORS):
-                return True
-            cause = cause.__cause__
-    return False
-
-
-def redis_answers(redis_url: str) -> bool:
-    try:
-        with redis.Redis.from_url(
-            redis_url, socket_connect_timeout=REDIS_RETRY_SECONDS
-        ) as client:
-            return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
-def wait_for_redis(redis_url: str) -> None:
-    """Block until Redis answers, saying every so often that the worker waits."""
-    started = last_said = time.monotonic()
-    while not redis_answers(redis_url):
-        time.sleep(REDIS_RETRY_SECONDS)
-        if time.monotonic() - last_said >= WAITING_LOG_SECONDS:
-            last_said = time.monotonic()
-            logger.warning(
-                "still waiting for Redis (%.0f s); check REDIS_URL and the server",
-                last_said - started,
-            )
-
-
-def worker_command(*, burst: bool, verbose: bool) -> list[str]:
-    """The command line of one worker process of this project."""
-    return [
-        sys.executable,
-        *("-m", PACKAGE, "worker"),
-        *(["--burst"] if burst else []),
-        *(["--verbose"] if verbose else []),
-    ]
-
-
-def run_one_worker(
-    *,
-    burst: bool,
-    verbose: bool,
-    redis_url: str,
-    restart_command: Sequence[str],
-    before_restart: Callable[[], None] | None = None,
-) -> None:
-    """Run a worker in this process until it stops; after losing Redis, wait for
-    it and re-execute `restart_command` in place."""
-    try:
-        run_worker(WORKER_PATH, burst, False, verbose)
-    except Exception as error:
-        if not lost_redis(error):
-            raise
-        logger.error(
-            "the worker lost Redis (%s); it restarts once Redis answers again",
-            next(leaf_errors(error)),
-        )
-    else:
-        return
-    wait_for_redis(redis_url)
-    if before_restart is not None:
-        before_restart()
-    logger.warning("Redis answers again: restarting the worker")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(restart_command[0], list(restart_command))  # noqa: S606 - our own command
-
-
-def run_workers(
-    count: int,
-    *,
-    burst: bool,
-    verbose: bool,
-    redis_url: str,
-    restart_options: Sequence[str] = (),
-    before_restart: Callable[[], None] | None = None,
-) -> None:
-    """Run `count` worker processes (this one and `count - 1` children).
-
-    `restart_options` are added to this process's restart command (the children
-    restart as plain single workers); `before_restart` runs before it re-executes.
-    """
-    single_worker = worker_command(burst=burst, verbose=verbose)
-    for _ in range(count - 1):
-        Process(
-            target=run_one_worker,
-            kwargs={
-                "burst": burst,
-                "verbose": verbose,
-                "redis_url": redis_url,
-                "restart_command": single_worker,
-            },
-        ).start()
+def run_supervised_worker(number: int, options: WorkerOptions) -> None:
+    """The body of child `number`: one worker, as `worker` alone would run it."""
+    # A process group of its own: a Ctrl-C in a terminal then reaches the worker
+    # once, as the supervisor's SIGTERM. Streaq listens for the first signal
+    # only; a second one would kill the worker in its grace period.
+    os.setpgrp()
+    logging.basicConfig(level=options.log_level)
+    # As in `launch_workers`: Streaq's own handler prints its lines.
+    logging.getLogger("streaq").propagate = False
     run_one_worker(
-        burst=burst,
-        verbose=verbose,
-        redis_url=redis_url,
-        restart_command=[*single_worker, *restart_options],
-        before_restart=before_restart,
+        burst=options.burst,
+        verbose=options.verbose,
+        redis_url=options.redis_url,
+        restart_command=worker_command(burst=options.burst, verbose=options.verbose),
     )
+
+
+@dataclass
+class WorkerSlot:
+    """One of the N workers: its current process, if any, and its restart plan."""
+
+    number: int
+    backoff: RestartBackoff = field(default_factory=RestartBackoff)
+    process: SpawnProcess | None = None
+    started_at: float = 0.0
+    restart_at: float | None = None
+    done: bool = False
+
+
+class StopRequest:
+    """Records SIGTERM or SIGINT; the watch loop reads it between waits."""
+
+    def __init__(self) -> None:
+        self.signal_name: str | None = None
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop_signal, self.record)
+
+    def record(self, signum: int, frame: FrameType | None) -> None:
+        self.signal_name = signal.Signals(signum).name
+
+
+def start(slot: WorkerSlot, options: WorkerOptions) -> None:
+    process = SPAWN.Process(
+        target=run_supervised_worker,
+        args=(slot.number, options),
+        name=f"worker-{slot.number}",
+    )
+    process.start()
+    slot.process, slot.started_at, slot.restart_at = process, time.monotonic(), None
+    logger.info("worker %d started (pid %s)", slot.number, process.pid)
+
+
+def note_exit(slot: WorkerSlot, process: SpawnProcess, *, burst: bool) -> None:
+    """`process`, the slot's child, has ended: mark a finished burst worker done,
+    else plan its restart."""
+    # Not alive, so multiprocessing has its exit code (negative: a signal).
+    exit_code = process.exitcode if process.exitcode is not None else 0
+    ran_seconds = time.monotonic() - slot.started_at
+    pid = process.pid
+    process.close()
+    slot.process = None
+    if burst and exit_code == 0:
+        slot.done = True
+        logger.info("worker %d (pid %s) finished: the queue is empty", slot.number, pid)
+        return
+    delay = slot.backoff.delay_after(ran_seconds)
+    slot.restart_at = time.monotonic() + delay
+    logger.warning(
+        "worker %d (pid %s) %s; restarting in %g s",
+        slot.number,
+        pid,
+        describe_exit(exit_code),
+        delay,
+    )
+
+
+def wait_for_change(slots: list[WorkerSlot]) -> None:
+    """Sleep until a child ends, a restart is due or POLL_SECONDS have passed."""
+    now = time.monotonic()
+    due = [slot.restart_at - now for slot in slots if slot.restart_at is not None]
+    timeout = max(0.0, min([POLL_SECONDS, *due]))
+    sentinels = [slot.process.sentinel for slot in slots if slot.process is not None]
+    if sentinels:
+        wait(sentinels, timeout)
+    else:
+        time.sleep(timeout)
+
+
+def watch(slots: list[WorkerSlot], options: WorkerOptions, stop: StopRequest) -> None:
+    """Keep every slot's worker running until a stop signal (or, with `--burst`,
+    until every worker has finished)."""
+    while stop.signal_name is None and not all(slot.done for slot in slots):
+        wait_for_change(slots)
+        if stop.signal_name is not None:
+            return
+        for slot in slots:
+            process = slot.process
+            if process is not None and not process.is_alive():
+                note_exit(slot, process, burst=options.burst)
+            if slot.restart_at is not None and slot.restart_at <= time.monotonic():
+                start(slot, options)
+
+
+def stop_all(slots: list[WorkerSlot], timeout: float) -> None:
+    """SIGTERM every running child, wait up to `timeout` s, kill what is left."""
+    running = [
+        (slot.number, slot.process)
+        for slot in slots
+        if slot.process is not None and slot.process.is_alive()
+    ]
+    for _, process in running:
+        process.terminate()
+    deadline = time.monotonic() + timeout
+    for number, process in running:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            logger.warning(
+                "worker %d (pid %s) still runs %g s after SIGTERM: killing it",
+                number,
+                process.pid,
+                timeout,
+            )
+            process.kill()
+            process.join()
+
+
+def supervise_workers(
+    count: int, options: WorkerOptions, *, grace_period_seconds: float
+) -> None:
+    """Run `count` workers in child processes until SIGTERM or SIGINT (or, with
+    `--burst`, until all have drained the queue), restarting any that ends."""
+    stop = StopRequest()
+    slots = [WorkerSlot(number) for number in range(1, count + 1)]
+    stop_timeout = grace_period_seconds + STOP_MARGIN_SECONDS
+    try:
+        for slot in slots:
+            start(slot, options)
+        watch(slots, options, stop)
+    finally:
+        if stop.signal_name is not None:
+            logger.info(
+                "received %s: stopping the workers (up to %g s)",
+                stop.signal_name,
+                stop_timeout,
+            )
+        stop_all(slots, stop_timeout)
+    logger.info("all workers stopped")
