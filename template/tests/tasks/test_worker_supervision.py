@@ -22,7 +22,8 @@ from tests.tasks.support.workers import (
     start_worker,
 )
 
-pytestmark = pytest.mark.anyio
+# Real supervisors and worker processes, killed and stopped on purpose.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 WORKERS = 3
 TASKS = 8
