@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-import tinymongo
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
 
@@ -44,6 +43,10 @@ async def open_database(
             serverSelectionTimeoutMS=int(settings.mongodb_timeout_seconds * 1000),
         )
     else:
+        # Imported here: its storage backends take about a second to import, which
+        # every command and health check would pay even with MONGODB_URL set.
+        import tinymongo
+
         location = embedded_store_location(settings)
         # Where the data lives decides who else sees it: the warning says so.
         if location == "memory":
