@@ -1,15 +1,15 @@
-"""Redis outages answer 503 naming Redis and what to do, like MongoDB's (see
-api/errors.py), instead of a 500 with a traceback."""
+"""Redis outages, and Redis refusing writes, answer 503 naming Redis and what to
+do, like MongoDB's (see api/errors.py), instead of a 500 with a traceback."""
 
 import logging
 
-from coredis.exceptions import ResponseError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ...api.errors import service_unavailable
-from ...causes import describe
+from ...causes import describe, innermost_error
 from ..worker import worker
+from .pressure import REDIS_RESPONSE_ERRORS, WriteRefusal, write_refusal
 from .producer import (
     REDIS_CONNECTION_ERRORS,
     lost_queue_functions,
@@ -34,11 +34,14 @@ async def queue_unavailable(request: Request, error: Exception) -> JSONResponse:
 
 
 async def queue_functions_lost(request: Request, error: Exception) -> JSONResponse:
-    if not lost_queue_functions(error):
-        # Any other Redis error is a bug: let it surface as a 500 with its traceback.
-        raise error
     logger.warning("Redis restarted without its data: loading Streaq's functions")
-    await restore_queue_functions(worker)
+    try:
+        await restore_queue_functions(worker)
+    except REDIS_RESPONSE_ERRORS as restore_error:
+        # Demoted to an empty replica, say: it refuses to load them too.
+        if (refusal := write_refusal(restore_error)) is None:
+            raise
+        return queue_refuses_writes(request, restore_error, refusal)
     return service_unavailable(
         "The job queue (Redis) restarted and lost its state; it is ready again. "
         "Nothing was changed; retry the request. Run Redis with persistence "
@@ -46,8 +49,41 @@ async def queue_functions_lost(request: Request, error: Exception) -> JSONRespon
     )
 
 
+def queue_refuses_writes(
+    request: Request, error: Exception, refusal: WriteRefusal
+) -> JSONResponse:
+    """Redis answers but refuses the request's writes (or, out of memory, even
+    Streaq's pipelined reads): a state of the server, so 503 like an outage."""
+    logger.warning(
+        "%s %s: %s: %s",
+        request.method,
+        request.url.path,
+        refusal.summary,
+        describe(error),
+    )
+    return service_unavailable(refusal.detail)
+
+
+async def redis_error(request: Request, error: Exception) -> JSONResponse:
+    """Every Redis response error and exception group lands here: the one place
+    that tells a state of Redis (answered with 503) from a bug (left a 500)."""
+    cause = innermost_error(error)
+    if (refusal := write_refusal(cause)) is not None:
+        return queue_refuses_writes(request, error, refusal)
+    if lost_queue_functions(cause):
+        return await queue_functions_lost(request, error)
+    if isinstance(error, BaseExceptionGroup) and isinstance(
+        cause, REDIS_CONNECTION_ERRORS
+    ):
+        # Streaq's abort runs its commands in a task group, which wraps them.
+        return await queue_unavailable(request, error)
+    # Any other Redis error is a bug: let it surface as a 500 with its traceback.
+    raise error
+
+
 def install_queue_error_handlers(app: FastAPI) -> None:
     """Register the Redis outage answers on `app`."""
     for error_class in REDIS_CONNECTION_ERRORS:
         app.add_exception_handler(error_class, queue_unavailable)
-    app.add_exception_handler(ResponseError, queue_functions_lost)
+    for error_class in (*REDIS_RESPONSE_ERRORS, ExceptionGroup):
+        app.add_exception_handler(error_class, redis_error)

@@ -8,6 +8,7 @@ from typing import Any
 from streaq import Worker
 
 from ...config import Settings
+from .pressure import READ_ONLY, write_refusal
 from .stats import count_tasks
 
 MINIMUM_REDIS_VERSION = (7, 0)
@@ -27,8 +28,12 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
 
 
 async def check_redis(queue: Worker[Any], settings: Settings) -> str:
-    """Raise unless Redis answers and is >= 7; report its version and the tasks
-    waiting, apart from those scheduled for later (cron ticks among them)."""
+    """Raise unless Redis answers, is >= 7 and takes writes; report its version
+    and the tasks waiting, apart from those scheduled for later (cron ticks among
+    them).
+
+    A Redis that refuses writes fails the check like a stopped one: every enqueue
+    would answer 503, and the fix (REDIS_URL, memory) is the operator's."""
     info = await queue.redis.info("server")
     version = str(info["redis_version"])
     major, minor = (int(part) for part in version.split(".")[:2])
@@ -37,7 +42,17 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
             f"Redis {version} is too old: Streaq needs Redis >= 7.0 "
             "(Redis Functions); upgrade the server REDIS_URL points at"
         )
-    counts = await count_tasks(queue)
+    replication = await queue.redis.info("replication")
+    if replication["role"] != "master":
+        # Reads still work on a replica: only asking tells it from a primary.
+        raise RuntimeError(READ_ONLY.summary)
+    try:
+        counts = await count_tasks(queue)
+    except Exception as error:
+        # Out of memory, Streaq's pipelined reads are refused too.
+        if (refusal := write_refusal(error)) is None:
+            raise
+        raise RuntimeError(refusal.summary) from error
     return (
         f"Redis {version}, {counts.queued} task(s) queued and {counts.scheduled} "
         f"scheduled on '{queue.queue_name}'"
