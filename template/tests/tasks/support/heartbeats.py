@@ -19,8 +19,8 @@ def fake_heartbeat(redis_url: str, queue_name: str) -> Iterator[str]:
     worker_id = f"fake{uuid.uuid4().hex[:8]}"
     key = f"streaq:{queue_name}:health:{worker_id}"
     with redis.Redis.from_url(redis_url) as client:
-        # What Streaq writes: `worker <id> {counters}`, expiring like the real one.
-        client.set(key, f"worker {worker_id} {{}}", px=HEARTBEAT_MILLISECONDS)
+        # What Streaq writes (`worker <id> <counters>`), expiring like the real one.
+        client.set(key, f"worker {worker_id} (no counters)", px=HEARTBEAT_MILLISECONDS)
         try:
             yield worker_id
         finally:
