@@ -7,9 +7,11 @@ run gets a queue and secrets of its own.
 
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
+from tests.tasks.support.heartbeats import fake_heartbeat
 from tests.tasks.support.redis_server import RedisServer, start_redis_server
 
 # Set in pytest_configure: where the tests find Redis, or why there is none.
@@ -61,3 +63,11 @@ def redis_for_the_app(request: pytest.FixtureRequest) -> None:
     """A test of the app skips, saying why, when there is no Redis to connect to."""
     if "app" in request.fixturenames:
         skip_without_redis()
+
+
+@pytest.fixture
+def worker_heartbeat(redis_url: str) -> Iterator[str]:
+    """A worker's heartbeat on the tests' queue, without the worker: what `doctor`
+    and `worker health` need to see some worker alive. Yields the worker's id."""
+    with fake_heartbeat(redis_url, os.environ["QUEUE_NAME"]) as worker_id:
+        yield worker_id

@@ -1,5 +1,6 @@
-"""The Redis row of the service checks (checks.py): reachable, new enough, and
-how many tasks wait."""
+"""The Redis and workers rows of the service checks (checks.py): Redis reachable,
+new enough, how many tasks wait and how many workers are alive; and, for doctor,
+that at least one is."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,7 @@ from streaq import Worker
 
 from ...config import Settings
 from .pressure import READ_ONLY, write_refusal
-from .stats import count_tasks
+from .stats import count_tasks, live_worker_ids
 
 MINIMUM_REDIS_VERSION = (7, 0)
 
@@ -28,9 +29,9 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
 
 
 async def check_redis(queue: Worker[Any], settings: Settings) -> str:
-    """Raise unless Redis answers, is >= 7 and takes writes; report its version
-    and the tasks waiting, apart from those scheduled for later (cron ticks among
-    them).
+    """Raise unless Redis answers, is >= 7 and takes writes; report its version,
+    the tasks waiting, apart from those scheduled for later (cron ticks among
+    them), and the workers alive (none is no failure here: see the workers row).
 
     A Redis that refuses writes fails the check like a stopped one: every enqueue
     would answer 503, and the fix (REDIS_URL, memory) is the operator's."""
@@ -53,7 +54,20 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
         if (refusal := write_refusal(error)) is None:
             raise
         raise RuntimeError(refusal.summary) from error
+    workers = len(await live_worker_ids(queue))
     return (
         f"Redis {version}, {counts.queued} task(s) queued and {counts.scheduled} "
-        f"scheduled on '{queue.queue_name}'"
+        f"scheduled on '{queue.queue_name}', {workers} worker(s) alive"
     )
+
+
+async def check_workers(queue: Worker[Any], settings: Settings) -> str:
+    """Raise unless at least one worker has a current heartbeat on the queue:
+    tasks would wait forever."""
+    alive = await live_worker_ids(queue)
+    if not alive:
+        raise RuntimeError(
+            f"no worker alive on queue '{queue.queue_name}' (no Streaq heartbeat "
+            "in Redis): enqueued tasks wait until one starts"
+        )
+    return f"{len(alive)} worker(s) alive on '{queue.queue_name}'"

@@ -1,4 +1,5 @@
-"""The queue's numbers behind `GET /tasks/stats`: waiting, scheduled, running, dead."""
+"""The queue's numbers behind `GET /tasks/stats`: waiting, scheduled, running, dead,
+and the workers alive."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from pydantic import BaseModel
 from streaq import TaskStatus, Worker
 
 from ...models.task_records import DeadLetter
+from ...worker_health import SCAN_BATCH, heartbeat_pattern, worker_id_of
 
 # Running tasks are listed to be counted; beyond this many the count is capped.
 RUNNING_COUNT_LIMIT = 10_000
@@ -17,6 +19,8 @@ class QueueStats(BaseModel):
     scheduled: int
     running: int
     dead_letters: int
+    # Workers with a current Streaq heartbeat (see worker_health.py).
+    live_workers: int
 
 
 class TaskCounts(BaseModel):
@@ -43,11 +47,30 @@ async def count_tasks(queue: Worker[Any]) -> TaskCounts:
     )
 
 
+async def live_worker_ids(queue: Worker[Any]) -> list[str]:
+    """The workers whose heartbeat is current on the queue, read over the queue's
+    own connection (`worker health` reads the same keys without Streaq)."""
+    pattern = heartbeat_pattern(queue.queue_name)
+    found: set[str] = set()
+    cursor = 0
+    while True:
+        cursor, keys = await queue.redis.scan(cursor, match=pattern, count=SCAN_BATCH)
+        # SCAN may return a key twice; the set counts each worker once.
+        found.update(
+            worker_id_of(key.decode() if isinstance(key, bytes) else key)
+            for key in keys
+        )
+        if cursor == 0:
+            return sorted(found)
+
+
 async def queue_stats(queue: Worker[Any]) -> QueueStats:
-    """Tasks waiting, scheduled for later and running now, plus dead letters."""
+    """Tasks waiting, scheduled for later and running now, dead letters and the
+    workers alive."""
     counts = await count_tasks(queue)
     return QueueStats(
         queue_name=queue.queue_name,
         **counts.model_dump(),
         dead_letters=await DeadLetter.count(),
+        live_workers=len(await live_worker_ids(queue)),
     )
