@@ -74,12 +74,13 @@ def render(
     destination: Path,
     answers: Answers,
     *,
-    vcs_ref: str = "HEAD",
+    vcs_ref: str | None = "HEAD",
     skip_tasks: bool = True,
 ) -> Path:
     """`copier copy --trust --defaults` with these answers, as the library call.
 
     The post-copy tasks (git init, uv lock) are skipped unless a test is about them.
+    ``vcs_ref=None`` copies a folder that is not a repository, as it is.
     """
     copier.run_copy(
         str(template),

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, seed, settings
@@ -312,15 +311,7 @@ VALIDATOR = validate_pyproject.Validator()
 
 
 def copy_with(template: Path, destination: Path, answers: Answers) -> None:
-    copier.run_copy(
-        str(template),
-        str(destination),
-        data=answers,
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-        skip_tasks=True,
-    )
+    render(template, destination, answers, vcs_ref=None)
 
 
 def refusal_problems(

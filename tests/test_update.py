@@ -226,15 +226,22 @@ def test_user_edits_merge_with_template_changes_to_other_lines(
     assert 'src = ["src", "tests"]' in pyproject
 
 
-def test_colliding_edits_become_conflicts_never_silent_loss(
-    template_v1: Path, tmp_path: Path
-) -> None:
+@pytest.fixture
+def project_with_a_colliding_edit(template_v1: Path, tmp_path: Path) -> Path:
+    """A project whose README heading the user changed, and a v2 that changes it too."""
     project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
     edit(
         project / "README.md", "## Install\n", "## Installing on the billing cluster\n"
     )
     commit_all(project, "the user's own heading")
     release(template_v1, "v2", change_shared_files)
+    return project
+
+
+def test_colliding_edits_become_conflicts_never_silent_loss(
+    project_with_a_colliding_edit: Path,
+) -> None:
+    project = project_with_a_colliding_edit
 
     update(project)
 
@@ -457,16 +464,9 @@ def update_message(project: Path, *arguments: str) -> str:
 
 
 def test_conflicts_are_listed_with_a_warning_not_to_commit_them(
-    template_v1: Path, tmp_path: Path
+    project_with_a_colliding_edit: Path,
 ) -> None:
-    project = copy_and_commit(template_v1, tmp_path / "project", ANSWERS)
-    edit(
-        project / "README.md", "## Install\n", "## Installing on the billing cluster\n"
-    )
-    commit_all(project, "the user's own heading")
-    release(template_v1, "v2", change_shared_files)
-
-    message = update_message(project)
+    message = update_message(project_with_a_colliding_edit)
 
     assert "CONFLICTS" in message
     assert "\n  - README.md\n" in message
