@@ -32,6 +32,8 @@ class CronRunStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     SKIPPED = "skipped"
+    # Due longer ago than CRON_MISFIRE_GRACE_SECONDS (no worker was up): not run.
+    MISSED = "missed"
 
 
 class CronRun(Document):
@@ -44,6 +46,9 @@ class CronRun(Document):
     # Above 1 only when a worker died mid-run and Streaq retried the same tick.
     attempts: int = 1
     started_at: Annotated[UtcDateTime, Indexed()] = Field(default_factory=utc_now)
+    # When the tick was due, and how late the worker took it up (None if unknown).
+    scheduled_at: UtcDateTime | None = None
+    late_seconds: float | None = None
     finished_at: UtcDateTime | None = None
     duration_seconds: float | None = None
     result: Any = None

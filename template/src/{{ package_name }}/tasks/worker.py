@@ -7,6 +7,7 @@ from streaq import Worker
 from ..config import get_settings
 from .context import WorkerContext
 from .lifespan import worker_lifespan
+from .machinery.tick_time import TickTimeWorker
 
 
 class Priority(StrEnum):
@@ -28,7 +29,8 @@ def create_worker() -> Worker[WorkerContext]:
     the signing secret: both build this same object from the same settings.
     """
     settings = get_settings()
-    return Worker(
+    # TickTimeWorker: a Streaq Worker that tells a task when it was due (cron misfires).
+    return TickTimeWorker(
         redis_url=settings.redis_url.get_secret_value(),
         queue_name=settings.queue_name,
         concurrency=settings.worker_concurrency,
