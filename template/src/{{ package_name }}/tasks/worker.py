@@ -2,11 +2,10 @@
 
 from enum import StrEnum
 
-from streaq import Worker
-
 from ..config import get_settings
 from .context import WorkerContext
 from .lifespan import worker_lifespan
+from .machinery.unrun_failures import DeadLetteringWorker
 
 
 class Priority(StrEnum):
@@ -21,14 +20,16 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
-def create_worker() -> Worker[WorkerContext]:
+def create_worker() -> DeadLetteringWorker[WorkerContext]:
     """The worker, configured from the settings (`get_settings()`, as the app's).
 
     Producer (the API) and workers must agree on the Redis URL, the queue name and
     the signing secret: both build this same object from the same settings.
+    A `DeadLetteringWorker` is Streaq's `Worker` that also dead-letters poison
+    tasks and payloads signed with another secret (machinery/unrun_failures.py).
     """
     settings = get_settings()
-    return Worker(
+    return DeadLetteringWorker(
         redis_url=settings.redis_url.get_secret_value(),
         queue_name=settings.queue_name,
         concurrency=settings.worker_concurrency,
