@@ -33,7 +33,7 @@ from ..worker import worker
 from .producer import connect_producer
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
-from .unrun_failures import SigningSecretMismatch, is_bad_signature
+from .unrun_failures import SigningSecretMismatchError, is_bad_signature
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
     report = TaskReport(task_id=task_id, status=task_status)
     if task_status is TaskStatus.DONE:
         outcome = await stored_result(task_id, RESULT_FETCH_TIMEOUT_SECONDS)
-        if isinstance(outcome, SigningSecretMismatch):
+        if isinstance(outcome, SigningSecretMismatchError):
             report.success = False
             report.outcome = Outcome.FAILED
             report.error = f"{type(outcome).__name__}: {outcome}"
@@ -169,18 +169,18 @@ async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
 
 
 async def stored_result(
-    task_id: str, timeout: float
-) -> TaskResult[Any] | SigningSecretMismatch:
+    task_id: str, wait_seconds: int
+) -> TaskResult[Any] | SigningSecretMismatchError:
     """The task's stored result, or why it cannot be read: a worker with another
     TASK_SIGNING_SECRET signed it (the same worker dead-lettered the task)."""
     try:
-        return await worker.result_by_id(task_id, timeout=timeout)
+        return await worker.result_by_id(task_id, timeout=wait_seconds)
     except StreaqError as error:
         if not is_bad_signature(error):
             raise
         # A configuration fault, not a bug here: one line, no traceback.
         logger.error("task %s: result signed with another secret", task_id)
-        return SigningSecretMismatch(
+        return SigningSecretMismatchError(
             "the task failed: its stored result is signed with another "
             "TASK_SIGNING_SECRET than this API's, so a worker with a different "
             "secret took it (and dead-lettered it, unable to verify it). Give the "

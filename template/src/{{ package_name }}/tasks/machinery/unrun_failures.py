@@ -41,7 +41,7 @@ class WorkerDiedError(RuntimeError):
     """A robust task's last try ended without a result: its worker died."""
 
 
-class SigningSecretMismatch(StreaqError):
+class SigningSecretMismatchError(StreaqError):
     """A task or result signed with another TASK_SIGNING_SECRET than this process's."""
 
 
@@ -52,8 +52,8 @@ def worker_died(tries: int) -> WorkerDiedError:
     )
 
 
-def signature_mismatch(task_id: str) -> SigningSecretMismatch:
-    return SigningSecretMismatch(
+def signature_mismatch(task_id: str) -> SigningSecretMismatchError:
+    return SigningSecretMismatchError(
         f"task {task_id}: the payload's signature does not match this worker's "
         "TASK_SIGNING_SECRET, so it was not run. The API and the workers most "
         "likely have different secrets: give them the same TASK_SIGNING_SECRET "
