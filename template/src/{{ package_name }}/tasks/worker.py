@@ -26,7 +26,7 @@ def create_worker() -> DeadLetteringWorker[WorkerContext]:
     Producer (the API) and workers must agree on the Redis URL, the queue name and
     the signing secret: both build this same object from the same settings.
     A `DeadLetteringWorker` is Streaq's `Worker` that also dead-letters poison
-    tasks and payloads signed with another secret (machinery/unrun_failures.py).
+    tasks and payloads signed with another secret (tasks/machinery/unrun_failures.py).
     """
     settings = get_settings()
     return DeadLetteringWorker(

@@ -52,7 +52,7 @@ def robust_task(
     - A worker that dies mid-task counts as a try too (Streaq re-runs the task).
       A task whose worker dies on its last try (a poison task) is not run again:
       it is dead-lettered with the cause "the worker died while running it" and
-      `on_failure` runs (see machinery/unrun_failures.py).
+      `on_failure` runs (see tasks/machinery/unrun_failures.py).
     """
 
     def register(function: Callable[P, Awaitable[R]]) -> AsyncRegisteredTask[P, R]:
