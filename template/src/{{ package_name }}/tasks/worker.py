@@ -2,12 +2,10 @@
 
 from enum import StrEnum
 
-from streaq import Worker
-
 from ..config import get_settings
 from .context import WorkerContext
 from .lifespan import worker_lifespan
-from .machinery.tick_time import TickTimeWorker
+from .machinery.service_worker import ServiceWorker
 
 
 class Priority(StrEnum):
@@ -22,15 +20,17 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
-def create_worker() -> Worker[WorkerContext]:
+def create_worker() -> ServiceWorker[WorkerContext]:
     """The worker, configured from the settings (`get_settings()`, as the app's).
 
     Producer (the API) and workers must agree on the Redis URL, the queue name and
     the signing secret: both build this same object from the same settings.
+    A `ServiceWorker` is Streaq's `Worker` that also tells a task when it was due
+    (cron misfires) and dead-letters poison tasks and payloads signed with another
+    secret (tasks/machinery/service_worker.py).
     """
     settings = get_settings()
-    # TickTimeWorker: a Streaq Worker that tells a task when it was due (cron misfires).
-    return TickTimeWorker(
+    return ServiceWorker(
         redis_url=settings.redis_url.get_secret_value(),
         queue_name=settings.queue_name,
         concurrency=settings.worker_concurrency,

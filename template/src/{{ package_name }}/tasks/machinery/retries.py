@@ -50,6 +50,9 @@ def robust_task(
       error, error type, tries, failed_at), `on_failure` (sync or async) is called
       with it, and the task ends failed with the original error.
     - A worker that dies mid-task counts as a try too (Streaq re-runs the task).
+      A task whose worker dies on its last try (a poison task) is not run again:
+      it is dead-lettered with the cause "the worker died while running it" and
+      `on_failure` runs (see tasks/machinery/unrun_failures.py).
     """
 
     def register(function: Callable[P, Awaitable[R]]) -> AsyncRegisteredTask[P, R]:
@@ -76,12 +79,10 @@ def robust_task(
                         delay,
                     )
                     raise StreaqRetry(delay=timedelta(seconds=delay)) from error
-                await dead_letter(task_name, registered.context.task_id, error, tries)
+                await dead_letter(registered.context.task_id, tries, error)
                 raise
 
-        async def dead_letter(
-            task_name: str, task_id: str, error: Exception, tries: int
-        ) -> None:
+        async def dead_letter(task_id: str, tries: int, error: Exception) -> None:
             letter = DeadLetter(
                 task_name=task_name,
                 task_id=task_id,
@@ -111,6 +112,8 @@ def robust_task(
         registered = worker.task(max_tries=max_retries + 1, name=task_name)(
             run_with_retries
         )
+        # The worker calls this when the last try never finished (its worker died).
+        worker.worker_death_handlers[task_name] = dead_letter
         return registered
 
     return register

@@ -1,6 +1,7 @@
 """Tasks over HTTP: status and result, abort, live progress, queue statistics."""
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel
 from redis.asyncio import Redis
-from streaq.task import TaskStatus
+from streaq import StreaqError
+from streaq.task import TaskResult, TaskStatus
 from streaq.types import StreaqCancelled
 
 from ...api.dependencies import require_documents
@@ -31,6 +33,9 @@ from ..worker import worker
 from .producer import connect_producer
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
+from .unrun_failures import SigningSecretMismatchError, is_bad_signature
+
+logger = logging.getLogger(__name__)
 
 TaskId = Annotated[
     str,
@@ -146,9 +151,12 @@ async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
         )
     report = TaskReport(task_id=task_id, status=task_status)
     if task_status is TaskStatus.DONE:
-        outcome = await worker.result_by_id(
-            task_id, timeout=RESULT_FETCH_TIMEOUT_SECONDS
-        )
+        outcome = await stored_result(task_id, RESULT_FETCH_TIMEOUT_SECONDS)
+        if isinstance(outcome, SigningSecretMismatchError):
+            report.success = False
+            report.outcome = Outcome.FAILED
+            report.error = f"{type(outcome).__name__}: {outcome}"
+            return report
         report.success = outcome.success
         if outcome.success:
             report.outcome = Outcome.SUCCEEDED
@@ -158,6 +166,26 @@ async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
             report.outcome = outcome_of(error)
             report.error = f"{type(error).__name__}: {error}"
     return report
+
+
+async def stored_result(
+    task_id: str, wait_seconds: int
+) -> TaskResult[Any] | SigningSecretMismatchError:
+    """The task's stored result, or why it cannot be read: a worker with another
+    TASK_SIGNING_SECRET signed it (the same worker dead-lettered the task)."""
+    try:
+        return await worker.result_by_id(task_id, timeout=wait_seconds)
+    except StreaqError as error:
+        if not is_bad_signature(error):
+            raise
+        # A configuration fault, not a bug here: one line, no traceback.
+        logger.error("task %s: result signed with another secret", task_id)
+        return SigningSecretMismatchError(
+            "the task failed: its stored result is signed with another "
+            "TASK_SIGNING_SECRET than this API's, so a worker with a different "
+            "secret took it (and dead-lettered it, unable to verify it). Give the "
+            "API and the workers the same TASK_SIGNING_SECRET."
+        )
 
 
 @router.get("/stats", dependencies=[Depends(require_documents)])
@@ -243,6 +271,6 @@ async def follow_task_events(
     # The final progress event comes just before the task returns; if it is
     # still running after the wait, the report says so.
     with suppress(TimeoutError):
-        await worker.result_by_id(task.id, timeout=END_RESULT_WAIT_SECONDS)
+        await stored_result(task.id, END_RESULT_WAIT_SECONDS)
     final_report = await report_on(task.id, await worker.status_by_id(task.id))
     yield ServerSentEvent(data=final_report, event="end")
