@@ -48,10 +48,10 @@ LOCKED_TABLES = (
 )
 
 
-def git_lines(project: str | Path, *args: str) -> list[str]:
-    """The lines git prints, or none when git or the repository is missing."""
+def git_output(project: str | Path, *args: str) -> str | None:
+    """What git prints, or None when git or the repository is missing (or fails)."""
     try:
-        listed = subprocess.run(
+        return subprocess.run(
             ["git", *args],
             cwd=project,
             capture_output=True,
@@ -59,22 +59,18 @@ def git_lines(project: str | Path, *args: str) -> list[str]:
             check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
-        return []
-    return [line for line in listed.splitlines() if line]
+        return None
+
+
+def git_lines(project: str | Path, *args: str) -> list[str]:
+    """The non-empty lines git prints, or none when git or the repository is missing."""
+    listed = git_output(project, *args)
+    return [line for line in (listed or "").splitlines() if line]
 
 
 def committed_text(project: str | Path, path: str) -> str | None:
     """``path`` as the last commit holds it (before the update), or None."""
-    try:
-        return subprocess.run(
-            ["git", "show", f"HEAD:{path}"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
+    return git_output(project, "show", f"HEAD:{path}")
 
 
 def removed_files(project: str | Path) -> list[str]:
