@@ -1,8 +1,9 @@
-"""Row 5: start-up of the generated CLI and app vs. importing FastAPI alone."""
+"""Row 5: start-up of the generated CLI and app vs. importing FastAPI alone, and
+the worker healthcheck vs. the least a Python Redis check costs."""
 
-from .procs import timed_run
+from .procs import run, timed_run
 from .project import Project
-from .runtime import private_run
+from .runtime import REDIS_URL, private_run
 from .stats import Better, median
 from .table import Measurement
 
@@ -15,9 +16,23 @@ def measure(project: Project, repeats: int = REPEATS) -> list[Measurement]:
         "cli": [str(project.bin / project.slug), "--help"],
         "app": [python, "-c", f"import {project.package}.app"],
         "fastapi": [python, "-c", "import fastapi"],
+        # A container healthcheck: it must answer well within its timeout.
+        "health": [str(project.bin / project.slug), "worker", "health"],
+        "redis_ping": [
+            python,
+            "-c",
+            f"import redis; redis.Redis.from_url({REDIS_URL!r}).ping()",
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     with private_run(project, "startup") as (workdir, env):
+        # One live worker's heartbeat, so `worker health` passes (exit 0); the
+        # queue's keys are deleted after the run.
+        heartbeat = f"streaq:{env['QUEUE_NAME']}:health:bench"
+        run(
+            ["redis-cli", "-u", REDIS_URL, "SET", heartbeat, "bench", "PX", "600000"],
+            cwd=workdir,
+        )
         # Interleaved, after one untimed round that warms the file cache.
         for attempt in range(repeats + 1):
             for name, command in commands.items():
@@ -37,6 +52,14 @@ def measure(project: Project, repeats: int = REPEATS) -> list[Measurement]:
             f"Start-up: `import {project.package}.app` vs. `import fastapi`",
             median(times["app"]),
             fastapi,
+            "s",
+            Better.LOWER,
+        ),
+        Measurement(
+            f"Start-up: `{project.slug} worker health` (cold) vs. a Python "
+            "`import redis` + PING",
+            median(times["health"]),
+            median(times["redis_ping"]),
             "s",
             Better.LOWER,
         ),

@@ -6,6 +6,7 @@ from ..config import get_settings
 from .context import WorkerContext
 from .lifespan import worker_lifespan
 from .machinery.service_worker import ServiceWorker
+from .machinery.timeouts import redis_timeouts
 
 
 class Priority(StrEnum):
@@ -26,8 +27,9 @@ def create_worker() -> ServiceWorker[WorkerContext]:
     Producer (the API) and workers must agree on the Redis URL, the queue name and
     the signing secret: both build this same object from the same settings.
     A `ServiceWorker` is Streaq's `Worker` that also tells a task when it was due
-    (cron misfires) and dead-letters poison tasks and payloads signed with another
-    secret (tasks/machinery/service_worker.py).
+    (cron misfires), dead-letters poison tasks and payloads signed with another
+    secret, and ends its process when a task blocks its event loop
+    (tasks/machinery/service_worker.py).
     """
     settings = get_settings()
     return ServiceWorker(
@@ -42,6 +44,10 @@ def create_worker() -> ServiceWorker[WorkerContext]:
         # Payloads are pickled; the signature stops a worker from unpickling data
         # that anyone with write access to Redis slipped into the queue.
         signing_secret=settings.task_signing_secret.get_secret_value(),
+        # A reply timeout above Streaq's blocking read: a connection that stops
+        # delivering without closing ends in an error the worker recovers from
+        # (tasks/machinery/timeouts.py), instead of a worker waiting forever.
+        redis_kwargs=redis_timeouts(settings.worker_idle_timeout_seconds),
     )
 
 

@@ -82,6 +82,7 @@ def launch_workers(
                     burst=burst,
                     verbose=verbose,
                     redis_url=settings.redis_url.get_secret_value(),
+                    queue_name=settings.queue_name,
                     log_level=settings.log_level,
                 ),
                 grace_period_seconds=settings.worker_grace_period_seconds,
@@ -94,6 +95,7 @@ def launch_workers(
                 burst=burst,
                 verbose=verbose,
                 redis_url=settings.redis_url.get_secret_value(),
+                queue_name=settings.queue_name,
                 restart_command=[
                     *worker_command(burst=burst, verbose=verbose),
                     *dashboard_options(dashboard_host, dashboard_port),

@@ -1,14 +1,16 @@
-"""The Worker class the service builds: Streaq's, with two additions."""
+"""The Worker class the service builds: Streaq's, with three additions."""
 
 from typing import TypeVar
 
+from .loop_watchdog import WatchedLoopWorker
 from .tick_time import TickTimeWorker
 from .unrun_failures import DeadLetteringWorker
 
 C = TypeVar("C")
 
 
-class ServiceWorker(TickTimeWorker[C], DeadLetteringWorker[C]):
+class ServiceWorker(TickTimeWorker[C], DeadLetteringWorker[C], WatchedLoopWorker[C]):
     """Streaq's `Worker`, whose running tasks can ask when they were due (cron
-    misfires: tick_time.py) and which dead-letters the tasks that fail before
-    their code runs (poison tasks, another signing secret: unrun_failures.py)."""
+    misfires: tick_time.py), which dead-letters the tasks that fail before their
+    code runs (poison tasks, another signing secret: unrun_failures.py), and
+    whose process ends when its event loop stops turning (loop_watchdog.py)."""

@@ -43,6 +43,7 @@ class WorkerOptions:
     burst: bool
     verbose: bool
     redis_url: str
+    queue_name: str
     log_level: str
 
 
@@ -59,6 +60,7 @@ def run_supervised_worker(number: int, options: WorkerOptions) -> None:
         burst=options.burst,
         verbose=options.verbose,
         redis_url=options.redis_url,
+        queue_name=options.queue_name,
         restart_command=worker_command(burst=options.burst, verbose=options.verbose),
     )
 

@@ -1,0 +1,59 @@
+"""Noticing that Redis lost the queue's data, and saying what that cost.
+
+A FLUSHALL, or a Redis restarted without persistence, empties the queue with no
+error anyone sees: queued and scheduled tasks, results, abort requests and the
+cron schedule are gone. To notice, each worker process stamps the queue's Redis
+with the time it first saw it (a key written only if absent) and remembers the
+stamp across its restarts (worker_process.py re-executes it with the stamp in its
+environment). A different stamp after a restart means the data was lost between.
+"""
+
+import logging
+import os
+from datetime import UTC, datetime
+
+import redis
+
+logger = logging.getLogger(__name__)
+
+STAMP_KEY = "streaq:{queue_name}:data-since"
+# Where a worker process keeps the stamp it saw, for the process it re-executes.
+STAMP_VARIABLE = "WORKER_SEEN_REDIS_DATA_SINCE"
+
+WHAT_IS_LOST = (
+    "the tasks that were queued, scheduled or running, their results, abort "
+    "requests and the cron schedule"
+)
+
+
+def stamp_redis(redis_url: str, queue_name: str) -> str:
+    """The time the queue's Redis data was first seen, stamping it now if unset."""
+    key = STAMP_KEY.format(queue_name=queue_name)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
+        client.set(key, now, nx=True)
+        return str(client.get(key) or now)
+
+
+def check_for_data_loss(redis_url: str, queue_name: str) -> None:
+    """Log what was lost if Redis lost its data since this process last looked;
+    remember the current stamp for the next look. Never fails the worker: a
+    Redis that cannot answer here fails the worker's own start soon after."""
+    try:
+        stamp = stamp_redis(redis_url, queue_name)
+    except redis.RedisError as error:
+        logger.warning("could not check Redis for lost data: %s", error)
+        return
+    seen = os.environ.get(STAMP_VARIABLE)
+    if seen is not None and seen != stamp:
+        logger.error(
+            "Redis lost the queue's data (it held it since %s; it is empty since "
+            "%s): lost are %s. Workers recreate what Streaq needs (streams, "
+            "consumer groups, functions, the cron schedule); the lost tasks are "
+            "not rerun. Run Redis with persistence (appendonly yes) and never "
+            "FLUSHALL a queue's database.",
+            seen,
+            stamp,
+            WHAT_IS_LOST,
+        )
+    os.environ[STAMP_VARIABLE] = stamp
