@@ -39,12 +39,14 @@ VENDORED = {
     "https://www.tastyware.dev/static/bars.svg": "spinner.svg",
 }
 HTMX_SCRIPT = '<script src="https://unpkg.com/htmx.org@2.0.4"></script>'
+# Stands for the dashboard's path in what is added to the pages; `offline_page`
+# turns it into the pages' own `base_url` variable.
+BASE_URL = "@base_url@"
 
 
 def asset_url(asset: str) -> str:
-    """Where a page finds `asset` of ASSETS_DIR (Jinja: Streaq's pages know their
-    `base_url`)."""
-    return "{{ base_url }}" + f"{ASSETS_PATH}/{asset}"
+    """Where a page finds `asset` of ASSETS_DIR."""
+    return f"{BASE_URL}{ASSETS_PATH}/{asset}"
 
 
 # htmx from ASSETS_DIR, told not to insert its indicator styles inline (the CSP
@@ -59,7 +61,7 @@ HTMX_OFFLINE = (
 # The end of the navigation links in base.j2: the log-out button goes after them.
 NAVIGATION_END = "</ul>"
 LOG_OUT_FORM = (
-    '\n        <form method="post" action="{{ base_url }}logout" class="ms-auto">'
+    f'\n        <form method="post" action="{BASE_URL}logout" class="ms-auto">'
     '<button type="submit" class="btn btn-sm btn-outline-secondary">Log out</button>'
     "</form>"
 )
@@ -71,14 +73,21 @@ STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle=\"([^\"]*)\"")
 
 
-def offline_page(name: str, source: str) -> str:
-    """Streaq's template `name` with its CDN links pointing at ASSETS_DIR's copies."""
+def jinja_variable(environment: jinja2.Environment, name: str) -> str:
+    """`name` as an expression in the environment's syntax."""
+    start, end = environment.variable_start_string, environment.variable_end_string
+    return f"{start} {name} {end}"
+
+
+def offline_page(environment: jinja2.Environment, name: str, source: str) -> str:
+    """Streaq's template `name` with its CDN links pointing at ASSETS_DIR's copies
+    (and, on the page all others extend, a log-out button)."""
     for url, asset in VENDORED.items():
         source = source.replace(url, asset_url(asset))
     source = source.replace(HTMX_SCRIPT, HTMX_OFFLINE)
     if name == BASE_TEMPLATE:
         source = source.replace(NAVIGATION_END, NAVIGATION_END + LOG_OUT_FORM, 1)
-    return source
+    return source.replace(BASE_URL, jinja_variable(environment, "base_url"))
 
 
 class OfflinePages(jinja2.BaseLoader):
@@ -93,7 +102,7 @@ class OfflinePages(jinja2.BaseLoader):
         source, filename, uptodate = self.streaq_loader.get_source(
             environment, template
         )
-        return offline_page(template, source), filename, uptodate
+        return offline_page(environment, template, source), filename, uptodate
 
     def list_templates(self) -> list[str]:
         return self.streaq_loader.list_templates()
@@ -159,6 +168,7 @@ def inline_style_hashes(environment: jinja2.Environment) -> tuple[list[str], lis
     Styles built from template values are left out: they would not match anyway."""
     elements: set[str] = set()
     attributes: set[str] = set()
+    markup = (environment.variable_start_string, environment.block_start_string)
     for source in page_sources(environment).values():
         for found, kind in (
             (STYLE_ELEMENT.findall(source), elements),
@@ -167,6 +177,6 @@ def inline_style_hashes(environment: jinja2.Environment) -> tuple[list[str], lis
             kind.update(
                 csp_hash(style)
                 for style in found
-                if "{{" not in style and "{%" not in style
+                if not any(opener in style for opener in markup)
             )
     return sorted(elements), sorted(attributes)
