@@ -3,11 +3,15 @@
 Mounted by the API at /admin/tasks, or served on its own by
 the `worker --dashboard-port 8001` command. Its pages can abort tasks and delete
 cron jobs, so every route of it needs the token: as `Authorization: Bearer
-<token>`, or as the session cookie the login form sets. Without a token
-configured there is no dashboard at all.
+<token>`, or as the session cookie the login form sets (a session ends after
+DASHBOARD_SESSION_MAX_AGE_SECONDS or on logging out). Without a token configured
+there is no dashboard at all.
+
+What the pages show is escaped and they load nothing from elsewhere
+(`dashboard_pages.py`); every response carries a strict Content-Security-Policy
+(`dashboard_headers.py`).
 """
 
-import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +22,7 @@ import uvicorn
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi import status as http_status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from streaq import Worker
 from streaq.constants import REDIS_GROUP
 from streaq.types import Streaq
@@ -26,11 +31,21 @@ from streaq.ui import router as streaq_router
 
 from ...config import Settings, get_settings
 from ..worker import worker
+from .dashboard_headers import (
+    SecurityHeaders,
+    content_security_policy,
+    security_headers,
+)
+from .dashboard_pages import (
+    ASSETS_DIR,
+    ASSETS_PATH,
+    inline_style_hashes,
+    make_streaq_pages_safe,
+)
+from .dashboard_sessions import DashboardSessions
 from .producer import connect_producer
 
 SESSION_COOKIE = "dashboard_session"
-# A browser session lasts a working day; log in again after.
-SESSION_MAX_AGE_SECONDS = 12 * 3600
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Task dashboard: log in</title></head>
@@ -44,11 +59,6 @@ LOGIN_PAGE = """<!DOCTYPE html>
   </form>
 </body></html>
 """
-
-
-def session_value(token: str) -> str:
-    """What the cookie holds: derived from the token, so the token never travels."""
-    return hmac.new(token.encode(), b"dashboard-session", hashlib.sha256).hexdigest()
 
 
 def login_page(request: Request, message: str, status_code: int) -> HTMLResponse:
@@ -66,29 +76,53 @@ def configured_token(settings: Settings) -> str | None:
     return settings.dashboard_token.get_secret_value() or None
 
 
+def wants_a_page(request: Request) -> bool:
+    """A browser navigating (not htmx, not a script): it gets the login form
+    instead of a 401 it cannot act on."""
+    return "text/html" in request.headers.get("accept", "") and not request.headers.get(
+        "hx-request"
+    )
+
+
+def cookie_path(request: Request) -> str:
+    """The dashboard's own path: the session cookie goes nowhere else."""
+    return request.url_for("get_root").path
+
+
 def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
     """The dashboard app for `worker`, or None when DASHBOARD_TOKEN is not set."""
     token = configured_token(settings)
     if token is None:
         return None
-    expected_session = session_value(token)
+    pages = make_streaq_pages_safe()
+    sessions = DashboardSessions(worker, settings.dashboard_session_max_age_seconds)
 
-    def require_token(
+    async def require_token(
+        request: Request,
         authorization: Annotated[str | None, Header()] = None,
         dashboard_session: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
     ) -> None:
         bearer = (authorization or "").removeprefix("Bearer ")
         if hmac.compare_digest(bearer.encode(), token.encode()):
             return
-        if dashboard_session is not None and hmac.compare_digest(
-            dashboard_session.encode(), expected_session.encode()
-        ):
+        if dashboard_session is not None and await sessions.is_open(dashboard_session):
             return
+        login = request.url_for("dashboard_login").path
+        if wants_a_page(request):
+            raise HTTPException(
+                status_code=http_status.HTTP_303_SEE_OTHER,
+                detail="Log in to the task dashboard.",
+                headers={"Location": login},
+            )
+        headers = {"WWW-Authenticate": "Bearer"}
+        if request.headers.get("hx-request"):
+            # htmx (the pages' buttons) follows this to the login form.
+            headers["HX-Redirect"] = login
         raise HTTPException(
             status_code=http_status.HTTP_401_UNAUTHORIZED,
             detail="The task dashboard needs DASHBOARD_TOKEN: log in at ./login "
             "or send 'Authorization: Bearer <token>'.",
-            headers={"WWW-Authenticate": "Bearer"},
+            headers=headers,
         )
 
     async def create_streams() -> None:
@@ -101,7 +135,15 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
     dashboard = FastAPI(
         title="Task dashboard", docs_url=None, redoc_url=None, openapi_url=None
     )
+    dashboard.add_middleware(
+        SecurityHeaders,
+        headers=security_headers(content_security_policy(*inline_style_hashes(pages))),
+    )
     dashboard.dependency_overrides[get_worker] = lambda: worker
+    # Bootstrap and htmx for Streaq's pages: public code, served without the token.
+    dashboard.mount(
+        f"/{ASSETS_PATH}", StaticFiles(directory=ASSETS_DIR), name="dashboard_assets"
+    )
 
     @dashboard.get("/login", response_class=HTMLResponse, name="dashboard_login")
     async def show_login(request: Request) -> HTMLResponse:
@@ -111,28 +153,55 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
 
     @dashboard.post("/login", response_class=HTMLResponse, response_model=None)
     async def log_in(
-        request: Request, token_given: Annotated[str, Form(alias="token")]
+        request: Request,
+        token_given: Annotated[str, Form(alias="token")],
+        dashboard_session: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
     ) -> HTMLResponse | RedirectResponse:
         if not hmac.compare_digest(token_given.encode(), token.encode()):
             return login_page(
                 request, "Wrong token.", http_status.HTTP_401_UNAUTHORIZED
             )
+        if dashboard_session is not None:
+            # A new log-in replaces the browser's old session, it does not add one.
+            await sessions.end(dashboard_session)
         response = RedirectResponse(
             request.url_for("get_tasks").path,
             status_code=http_status.HTTP_303_SEE_OTHER,
         )
         response.set_cookie(
             SESSION_COOKIE,
-            expected_session,
-            max_age=SESSION_MAX_AGE_SECONDS,
-            path=request.url_for("get_root").path,
+            await sessions.open(),
+            max_age=sessions.max_age_seconds,
+            path=cookie_path(request),
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
         )
         return response
 
-    # The token is checked first: without it, nothing touches Redis.
+    @dashboard.post("/logout", name="dashboard_logout")
+    async def log_out(
+        request: Request,
+        dashboard_session: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
+    ) -> RedirectResponse:
+        """End the browser's session: its cookie opens nothing any more, even if
+        kept. (A cross-site form cannot log anyone out: the cookie is SameSite.)"""
+        if dashboard_session is not None:
+            await sessions.end(dashboard_session)
+        response = RedirectResponse(
+            request.url_for("dashboard_login").path,
+            status_code=http_status.HTTP_303_SEE_OTHER,
+        )
+        response.delete_cookie(
+            SESSION_COOKIE,
+            path=cookie_path(request),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    # Access is checked first: without it, no task is read, aborted or removed.
     dashboard.include_router(
         streaq_router,
         dependencies=[Depends(require_token), Depends(create_streams)],

@@ -1,0 +1,38 @@
+"""Dashboard log-in sessions, kept in Redis so that they end.
+
+A session is a random id in the browser's cookie and a Redis key that expires
+after DASHBOARD_SESSION_MAX_AGE_SECONDS: the server, not the cookie's max-age,
+decides when it is over, and logging out deletes the key at once. Redis holds a
+hash of the id only, so reading Redis gives no one a session.
+"""
+
+import hashlib
+import secrets
+from typing import Any
+
+from streaq import Worker
+
+
+class DashboardSessions:
+    """Opens, checks and ends the sessions of the dashboard for `worker`'s queue
+    (on the Redis connection `worker` opens as a producer)."""
+
+    def __init__(self, worker: Worker[Any], max_age_seconds: int) -> None:
+        self.worker = worker
+        self.max_age_seconds = max_age_seconds
+
+    def key(self, session_id: str) -> str:
+        digest = hashlib.sha256(session_id.encode()).hexdigest()
+        return f"{self.worker.queue_name}:dashboard-session:{digest}"
+
+    async def open(self) -> str:
+        """A new session id, valid for max_age_seconds from now."""
+        session_id = secrets.token_urlsafe(32)
+        await self.worker.redis.set(self.key(session_id), "1", ex=self.max_age_seconds)
+        return session_id
+
+    async def is_open(self, session_id: str) -> bool:
+        return await self.worker.redis.exists([self.key(session_id)]) == 1
+
+    async def end(self, session_id: str) -> None:
+        await self.worker.redis.delete([self.key(session_id)])
