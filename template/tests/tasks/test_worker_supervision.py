@@ -95,11 +95,23 @@ async def wait_for_successor(worker: WorkerProcess, number: int) -> int:
 
 
 def alive(pid: int) -> bool:
+    """The process runs (an exited one waiting to be reaped does not count)."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
+    return state != "Z"
+
+
+async def wait_until_gone(pids: list[int], within_seconds: float) -> list[int]:
+    """Wait until none of `pids` runs; return those still running at the deadline."""
+    with anyio.move_on_after(within_seconds):
+        while True:
+            if not any(alive(pid) for pid in pids):
+                return []
+            await anyio.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
 
 
 async def wait_for_exit(worker: WorkerProcess, within_seconds: float) -> int:
@@ -217,6 +229,26 @@ async def test_a_killed_worker_is_replaced_by_a_new_process_with_a_new_id(
     assert successor != pids[1]
     assert new_id not in ids
     assert survivor_alive, "killing one worker must not touch the other"
+
+
+async def test_a_supervisor_killed_outright_takes_its_workers_with_it(
+    tmp_path: Path, task_store_environment: dict[str, str]
+) -> None:
+    async with private_queue() as queue:
+        environment = supervised_environment(task_store_environment, queue)
+        supervisor, pids, _ = await start_two_workers(tmp_path, environment, queue)
+        try:
+            # SIGKILL: the supervisor cannot stop its workers itself.
+            supervisor.kill()
+            orphans = await wait_until_gone(list(pids.values()), STOP_TIMEOUT_SECONDS)
+        finally:
+            for pid in pids.values():
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+
+    assert orphans == [], "workers outlived their supervisor"
+    # Each stopped as on SIGTERM, letting Streaq shut down cleanly.
+    assert supervisor.log().count("shutting down worker") == len(pids)
 
 
 async def test_a_task_that_ends_its_process_takes_down_only_its_own_worker(

@@ -4,11 +4,13 @@ a process of its own."""
 
 import logging
 import multiprocessing
+import os
 
 from streaq.cli import run
 
 from ...config import Settings
 from .dashboard import configured_token, serve_dashboard
+from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
 from .worker_process import WORKER_PATH, run_one_worker, worker_command
 
@@ -25,6 +27,12 @@ def launch_problem(settings: Settings, dashboard_port: int | None) -> str | None
             "print(secrets.token_urlsafe(32))') or leave out --dashboard-port."
         )
     return None
+
+
+def run_dashboard(parent_pid: int, host: str, port: int) -> None:
+    """The dashboard process's body: it ends with the worker that started it."""
+    end_with_parent(parent_pid)
+    serve_dashboard(host, port)
 
 
 def dashboard_options(host: str, port: int | None) -> list[str]:
@@ -52,8 +60,8 @@ def launch_workers(
     if dashboard_port is not None:
         # A process of its own: the workers' event loops never wait on the web UI.
         dashboard = multiprocessing.Process(
-            target=serve_dashboard,
-            args=(dashboard_host, dashboard_port),
+            target=run_dashboard,
+            args=(os.getpid(), dashboard_host, dashboard_port),
             name="dashboard",
         )
         dashboard.start()

@@ -10,7 +10,9 @@ A child that ends for any reason (an error, a signal, a task that ended the
 process) is started again after a backoff (`restarts.py`). SIGTERM or SIGINT
 stops them all: each gets WORKER_GRACE_PERIOD_SECONDS plus STOP_MARGIN_SECONDS to
 finish, then what is left is killed. With `--burst`, a child that finishes its
-work is not restarted, and the supervisor returns once all have.
+work is not restarted, and the supervisor returns once all have. A supervisor
+killed outright (SIGKILL) cannot stop its children: each gets SIGTERM from the
+kernel instead (parent_death.py).
 """
 
 import logging
@@ -23,6 +25,7 @@ from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from types import FrameType
 
+from .parent_death import end_with_parent
 from .restarts import RestartBackoff, describe_exit
 from .worker_process import run_one_worker, worker_command
 
@@ -45,6 +48,8 @@ class WorkerOptions:
     redis_url: str
     queue_name: str
     log_level: str
+    # Read where the options are made: in the supervisor.
+    supervisor_pid: int = field(default_factory=os.getpid)
 
 
 def run_supervised_worker(number: int, options: WorkerOptions) -> None:
@@ -53,6 +58,8 @@ def run_supervised_worker(number: int, options: WorkerOptions) -> None:
     # once, as the supervisor's SIGTERM. Streaq listens for the first signal
     # only; a second one would kill the worker in its grace period.
     os.setpgrp()
+    # A supervisor killed outright cannot stop its workers: they stop themselves.
+    end_with_parent(options.supervisor_pid)
     logging.basicConfig(level=options.log_level)
     # As in `launch_workers`: Streaq's own handler prints its lines.
     logging.getLogger("streaq").propagate = False
