@@ -99,7 +99,7 @@ def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (ProcessLookupError, FileNotFoundError):
+    except OSError:  # no such process (ProcessLookupError, FileNotFoundError)
         return False
     return state != "Z"
 
