@@ -32,9 +32,9 @@ def cut(text: str, limit: int) -> str:
 def short_json(value: Any) -> Any | None:
     """`value` when it encodes as JSON in at most MAX_ECHO_CHARS, else None."""
     try:
-        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False, default=repr)
         text.encode("utf-8")
-    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+    except ValueError:  # NaN, infinities; lone surrogates (UnicodeEncodeError)
         return None
     return value if len(text) <= MAX_ECHO_CHARS else None
 
