@@ -1,14 +1,17 @@
-"""Outages of the services behind the API answer 503, naming what is down and what
-to do, instead of a 500 with a traceback."""
+"""Error answers: outages of the services behind the API answer 503, naming what
+is down and what to do; invalid requests 422 in short (validation.py); anything
+else a 500 that says nothing about the code (the traceback goes to the log)."""
 
 import logging
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 
 from ..causes import describe
 from ..db import DatabaseUnavailableError
+from .validation import bounded_validation_error
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +43,19 @@ async def database_unavailable(request: Request, error: Exception) -> JSONRespon
     )
 
 
+async def internal_error(request: Request, error: Exception) -> JSONResponse:
+    """A bug: the client learns only that it happened. Starlette logs the
+    traceback after this answer, whatever ENVIRONMENT says."""
+    return JSONResponse(
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        content={"detail": "Internal server error. It has been logged."},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the outage answers on `app`."""
+    """Register the error answers on `app`."""
+    app.add_exception_handler(Exception, internal_error)
+    app.add_exception_handler(RequestValidationError, bounded_validation_error)
     app.add_exception_handler(DatabaseUnavailableError, database_unavailable)
     # ServerSelectionTimeoutError, AutoReconnect, NetworkTimeout...
     app.add_exception_handler(ConnectionFailure, database_unavailable)

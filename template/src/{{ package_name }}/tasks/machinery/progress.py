@@ -8,6 +8,7 @@ published on a Redis pub/sub channel (so a connected client sees it at once).
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import anyio
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
@@ -63,11 +64,14 @@ async def follow_progress(
     queue_name: str,
     task_id: str,
     task_has_ended: Callable[[], Awaitable[bool]],
+    *,
+    until: float,
 ) -> AsyncIterator[ProgressEvent]:
     """Yield the task's progress events in order until its final one.
 
     Also stops when the task ended without a final event (it failed or was
-    aborted): `task_has_ended` is asked whenever nothing arrived for a while.
+    aborted): `task_has_ended` is asked whenever nothing arrived for a while;
+    and at `until` (on anyio's clock) whatever the task does.
     """
     last_seq = 0
     async with redis.pubsub() as pubsub:
@@ -79,9 +83,10 @@ async def follow_progress(
             yield event
             if event.final:
                 return
-        while True:
+        while (time_left := until - anyio.current_time()) > 0:
             message = await pubsub.get_message(
-                ignore_subscribe_messages=True, timeout=IDLE_CHECK_SECONDS
+                ignore_subscribe_messages=True,
+                timeout=min(IDLE_CHECK_SECONDS, time_left),
             )
             if message is None:
                 if await task_has_ended():

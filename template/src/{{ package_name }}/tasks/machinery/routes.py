@@ -5,9 +5,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
+import anyio
 from fastapi import (
     APIRouter,
     Depends,
@@ -30,6 +32,7 @@ from ...api.dependencies import require_documents
 from ...config import Settings
 from ..diagnostics import ping
 from ..worker import worker
+from .event_streams import StreamSlots, event_stream_slot, redis_pool_size
 from .producer import connect_producer
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
@@ -79,13 +82,21 @@ class TaskReport(BaseModel):
 @asynccontextmanager
 async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
     """Connect what these routes use while the app runs: `worker` as a producer,
-    and redis-py for the progress events relayed to clients."""
+    and redis-py for the progress events relayed to clients (its pool sized so
+    that the event streams allowed cannot take all of it)."""
     settings: Settings = app.state.settings
     async with (
         connect_producer(worker),
-        Redis.from_url(settings.redis_url.get_secret_value()) as redis,
+        Redis.from_url(
+            settings.redis_url.get_secret_value(),
+            max_connections=redis_pool_size(settings),
+        ) as redis,
     ):
         app.state.redis = redis
+        app.state.event_stream_slots = StreamSlots(
+            per_owner=settings.event_streams_per_client,
+            total=settings.event_streams_total,
+        )
         # /health/ready checks Redis through the producer (see checks.py).
         app.state.connections["redis"] = worker
         # Frozen like the app's own start-up objects (see app.py).
@@ -169,12 +180,14 @@ async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
 
 
 async def stored_result(
-    task_id: str, wait_seconds: int
+    task_id: str, wait_seconds: float
 ) -> TaskResult[Any] | SigningSecretMismatchError:
     """The task's stored result, or why it cannot be read: a worker with another
     TASK_SIGNING_SECRET signed it (the same worker dead-lettered the task)."""
     try:
-        return await worker.result_by_id(task_id, timeout=wait_seconds)
+        return await worker.result_by_id(
+            task_id, timeout=timedelta(seconds=wait_seconds)
+        )
     except StreaqError as error:
         if not is_bad_signature(error):
             raise
@@ -248,15 +261,33 @@ async def abort_task(
 
 
 @router.get(
-    "/{task_id}/events", response_class=EventSourceResponse, responses=NOT_FOUND
+    "/{task_id}/events",
+    response_class=EventSourceResponse,
+    # The slot is taken first: a refused stream costs no Redis call.
+    dependencies=[Depends(event_stream_slot)],
+    responses={
+        **NOT_FOUND,
+        status.HTTP_429_TOO_MANY_REQUESTS: {
+            "description": "This client has EVENT_STREAMS_PER_CLIENT streams open."
+        },
+        status.HTTP_503_SERVICE_UNAVAILABLE: {
+            "description": "The server has EVENT_STREAMS_TOTAL streams open."
+        },
+    },
 )
 async def follow_task_events(
-    task: KnownTaskDep, redis: RedisDep
+    task: KnownTaskDep, redis: RedisDep, request: Request
 ) -> AsyncIterator[ServerSentEvent]:
     """The task's progress as Server-Sent Events (`progress`), then one `end`
     carrying the task's report. Events published before the client connected
     are replayed first. An unknown task answers 404 before the stream starts.
+
+    A stream lasts at most EVENT_STREAM_MAX_SECONDS: then `end` carries the
+    report as it stands (status `scheduled`, `queued` or `running`); reconnect
+    or poll GET /tasks/{task_id} to follow on.
     """
+    settings: Settings = request.app.state.settings
+    deadline = anyio.current_time() + settings.event_stream_max_seconds
 
     async def task_has_ended() -> bool:
         return await worker.status_by_id(task.id) in (
@@ -265,12 +296,14 @@ async def follow_task_events(
         )
 
     async for event in follow_progress(
-        redis, worker.queue_name, task.id, task_has_ended
+        redis, worker.queue_name, task.id, task_has_ended, until=deadline
     ):
         yield ServerSentEvent(data=event, event="progress", id=str(event.seq))
     # The final progress event comes just before the task returns; if it is
-    # still running after the wait, the report says so.
-    with suppress(TimeoutError):
-        await stored_result(task.id, END_RESULT_WAIT_SECONDS)
+    # still running after the wait, or the stream's time is up, the report
+    # says so.
+    if (time_left := deadline - anyio.current_time()) > 0:
+        with suppress(TimeoutError):
+            await stored_result(task.id, min(END_RESULT_WAIT_SECONDS, time_left))
     final_report = await report_on(task.id, await worker.status_by_id(task.id))
     yield ServerSentEvent(data=final_report, event="end")
