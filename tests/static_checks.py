@@ -55,6 +55,7 @@ def expected_files(answers: Answers) -> dict[str, bool]:
         "tests/test_docker_image.py": docker,
         "compose.yaml": docker,
         ".github/workflows/ci.yml": ci == "github",
+        ".github/dependabot.yml": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
     }
 
@@ -248,6 +249,10 @@ def config_file_problems(project: Path, answers: Answers) -> list[str]:
     if answers["ci_provider"] in CI_FILES:
         name, schema = CI_FILES[answers["ci_provider"]]
         problems += schema_problems(project / name, schema)
+    if answers["ci_provider"] == "github":
+        problems += schema_problems(
+            project / ".github" / "dependabot.yml", "vendor.dependabot"
+        )
     if answers["use_docker"]:
         problems += schema_problems(project / "compose.yaml", "vendor.compose-spec")
         services = set(
