@@ -29,10 +29,19 @@ CONFLICT_MARKERS = ("<<<<<<< before updating", ">>>>>>> after updating")
 
 # Secrets generated into `.env` at copy time, per feature: (variable, purpose).
 # `.env` is never overwritten, so a feature turned on later needs them added.
+# The compose passwords go into connection URLs: token_urlsafe needs no quoting.
 BASE_SECRETS: list[tuple[str, str]] = []
 QUEUE_SECRETS: list[tuple[str, str]] = [
     ("TASK_SIGNING_SECRET", "Signs task payloads; API and workers share it."),
     ("DASHBOARD_TOKEN", "Opens the task dashboard at /admin/tasks (log in with it)."),
+]
+DOCKER_SECRETS: list[tuple[str, str]] = [
+    ("MONGO_ROOT_PASSWORD", "docker compose: password of MongoDB's root account."),
+]
+QUEUE_DOCKER_SECRETS: list[tuple[str, str]] = [
+    # No Redis in its purpose: .env outlives turning the queue off, and a
+    # queue-off project names no Redis (tests/static_checks.py, QUEUE_WORDS).
+    ("REDIS_PASSWORD", "docker compose: the password of the job queue's store."),
 ]
 
 # Prints one fresh secret; the message quotes it so no secret lands in a log.
@@ -240,9 +249,14 @@ def broken_imports(project: str | Path) -> list[str]:
 # .env and the lockfile ------------------------------------------------------------
 
 
-def secrets_for(enable_job_queue: bool) -> list[tuple[str, str]]:
+def secrets_for(enable_job_queue: bool, use_docker: bool) -> list[tuple[str, str]]:
     """The secrets `.env` gets at copy time for these answers."""
-    return BASE_SECRETS + (QUEUE_SECRETS if enable_job_queue else [])
+    return [
+        *BASE_SECRETS,
+        *(QUEUE_SECRETS if enable_job_queue else []),
+        *(DOCKER_SECRETS if use_docker else []),
+        *(QUEUE_DOCKER_SECRETS if enable_job_queue and use_docker else []),
+    ]
 
 
 def random_secret() -> str:
@@ -250,7 +264,9 @@ def random_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def missing_env_lines(project: str | Path, enable_job_queue: bool) -> list[str]:
+def missing_env_lines(
+    project: str | Path, enable_job_queue: bool, use_docker: bool
+) -> list[str]:
     """Shell commands that append each secret `.env` lacks, generating its value."""
     env = Path(project, ".env")
     present = set()
@@ -261,7 +277,7 @@ def missing_env_lines(project: str | Path, enable_job_queue: bool) -> list[str]:
                 present.add(name.strip().removeprefix("export "))
     return [
         f'echo "{name}=$({SECRET_COMMAND})" >> .env'
-        for name, _ in secrets_for(enable_job_queue)
+        for name, _ in secrets_for(enable_job_queue, use_docker)
         if name not in present
     ]
 

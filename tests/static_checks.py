@@ -18,7 +18,7 @@ import yaml
 from check_jsonschema.cli.main_command import main as check_jsonschema
 
 from tests.answers import Answers
-from tests.extension import derived
+from tests.extension import derived, update_report
 from tests.footprint import (
     TEMPLATE_DIR,
     exclude_matcher,
@@ -55,6 +55,7 @@ def expected_files(answers: Answers) -> dict[str, bool]:
         "tests/test_docker_image.py": docker,
         "compose.yaml": docker,
         ".github/workflows/ci.yml": ci == "github",
+        ".github/dependabot.yml": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
     }
 
@@ -147,6 +148,75 @@ def ruff_problems(project: Path) -> list[str]:
     return problems
 
 
+def dev_tool(name: str) -> str:
+    """A command-line tool of the template's dev group, beside this interpreter."""
+    path = Path(sys.executable).with_name(name)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: install the template's dev group: uv sync")
+    return str(path)
+
+
+def tool_problems(project: Path, command: list[str], what: str) -> list[str]:
+    """Run a linter in the project folder (where it finds its config file)."""
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    if result.returncode == 0:
+        return []
+    return [f"{what} (exit {result.returncode}):\n{result.stdout}{result.stderr}"]
+
+
+GITHUB_WORKFLOWS = Path(".github", "workflows")
+
+
+def workflow_files(project: Path) -> list[str]:
+    folder = project / GITHUB_WORKFLOWS
+    return sorted(
+        path.relative_to(project).as_posix()
+        for path in folder.glob("*.y*ml")
+        if path.is_file()
+    )
+
+
+def zizmor_problems(project: Path) -> list[str]:
+    """zizmor's security audits of the GitHub workflows: offline (no GitHub API,
+    so no audit that needs it), honouring the project's .github/zizmor.yml."""
+    if not workflow_files(project):
+        return []
+    return tool_problems(
+        project,
+        [dev_tool("zizmor"), "--offline", "--no-progress", "--color=never", "."],
+        "zizmor",
+    )
+
+
+def actionlint_problems(project: Path) -> list[str]:
+    """actionlint on the GitHub workflows: syntax, expressions, runner and action
+    facts (a retired Node runtime), and shellcheck on every `run:` script."""
+    workflows = workflow_files(project)
+    if not workflows:
+        return []
+    return tool_problems(
+        project,
+        [
+            dev_tool("actionlint"),
+            "-no-color",
+            "-shellcheck",
+            dev_tool("shellcheck"),
+            *workflows,
+        ],
+        "actionlint",
+    )
+
+
+def hadolint_problems(project: Path) -> list[str]:
+    """hadolint (with the shellcheck built into it) on the Dockerfile, honouring
+    the project's .hadolint.yaml."""
+    if not (project / "Dockerfile").is_file():
+        return []
+    return tool_problems(
+        project, [dev_tool("hadolint"), "--no-color", "Dockerfile"], "hadolint"
+    )
+
+
 def schema_problems(path: Path, builtin_schema: str) -> list[str]:
     """Validate a file against one of check-jsonschema's bundled schemas."""
     output = io.StringIO()
@@ -179,6 +249,10 @@ def config_file_problems(project: Path, answers: Answers) -> list[str]:
     if answers["ci_provider"] in CI_FILES:
         name, schema = CI_FILES[answers["ci_provider"]]
         problems += schema_problems(project / name, schema)
+    if answers["ci_provider"] == "github":
+        problems += schema_problems(
+            project / ".github" / "dependabot.yml", "vendor.dependabot"
+        )
     if answers["use_docker"]:
         problems += schema_problems(project / "compose.yaml", "vendor.compose-spec")
         services = set(
@@ -191,6 +265,90 @@ def config_file_problems(project: Path, answers: Answers) -> list[str]:
             problems.append(
                 f"compose.yaml services {sorted(services)} != {sorted(wanted)}"
             )
+    return problems
+
+
+def env_values(path: Path) -> dict[str, str]:
+    """NAME -> value of a .env-style file; a commented-out `# NAME=` counts, empty."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if match := re.match(r"^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$", line):
+            values[match[2]] = "" if match[1] else match[3]
+    return values
+
+
+# A secret written at copy time: random_secret()'s token_urlsafe(32).
+RANDOM_SECRET = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def env_secret_problems(project: Path, answers: Answers) -> list[str]:
+    """.env holds a random value for every secret these answers need, and
+    .env.example documents each without giving it a usable value."""
+    names = [
+        name
+        for name, _ in update_report.secrets_for(
+            bool(answers["enable_job_queue"]), bool(answers["use_docker"])
+        )
+    ]
+    env = env_values(project / ".env")
+    example = env_values(project / ".env.example")
+    problems = [
+        f".env: {name} is not a random secret"
+        for name in names
+        if not RANDOM_SECRET.match(env.get(name, ""))
+    ]
+    problems += [
+        f".env.example: {name} is not documented"
+        for name in names
+        if name not in example
+    ]
+    problems += [
+        f".env.example: {name}={example[name]} gives a secret a value"
+        for name in names
+        if example.get(name, "")
+    ]
+    return problems
+
+
+COMPOSE_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}")
+LOOPBACK = "127.0.0.1"
+
+
+def published_host_ips(port: object) -> str | None:
+    """The host address a compose `ports` entry binds (None: all interfaces)."""
+    if isinstance(port, dict):
+        return port.get("host_ip")
+    parts = str(port).rsplit(":", 2)
+    return parts[0] if len(parts) == 3 else None
+
+
+def compose_problems(project: Path) -> list[str]:
+    """The compose stack is private and self-healing by default: ports published
+    on the loopback interface only, a restart policy on every service, and every
+    variable it reads required (`${NAME:?message}`) and present in .env."""
+    compose = project / "compose.yaml"
+    if not compose.is_file():
+        return []
+    text = compose.read_text()
+    services = yaml.safe_load(text)["services"]
+    problems = []
+    for name, service in services.items():
+        if "restart" not in service:
+            problems.append(f"compose.yaml: {name} has no restart policy")
+        problems += [
+            f"compose.yaml: {name} publishes {port!r} on every interface"
+            for port in service.get("ports", [])
+            if published_host_ips(port) != LOOPBACK
+        ]
+    env = env_values(project / ".env")
+    for variable, modifier in COMPOSE_VARIABLE.findall(text):
+        if not modifier.startswith(":?") or len(modifier) <= 2:
+            problems.append(
+                f"compose.yaml: ${{{variable}{modifier}}} must be required with a"
+                f" message (${{{variable}:?set {variable} in .env}})"
+            )
+        if not env.get(variable):
+            problems.append(f"compose.yaml reads {variable}, which .env lacks")
     return problems
 
 

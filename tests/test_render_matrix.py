@@ -7,13 +7,18 @@ import pytest
 from tests.answers import UNUSUAL_ANSWERS, Answers, answer_matrix, combination_id
 from tests.rendering import project_files, render
 from tests.static_checks import (
+    actionlint_problems,
     compile_problems,
+    compose_problems,
     config_file_problems,
+    env_secret_problems,
     file_layout_problems,
+    hadolint_problems,
     leftover_jinja_problems,
     queue_off_problems,
     ruff_problems,
     template_story_problems,
+    zizmor_problems,
 )
 
 MATRIX = answer_matrix()
@@ -40,6 +45,11 @@ def test_every_combination_renders_clean(
         *queue_off_problems(project, files, answers),
         *template_story_problems(project, files),
         *ruff_problems(project),
+        *env_secret_problems(project, answers),
+        *compose_problems(project),
+        *zizmor_problems(project),
+        *actionlint_problems(project),
+        *hadolint_problems(project),
     ]
 
     assert not problems, "\n".join(problems)

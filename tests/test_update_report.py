@@ -134,12 +134,40 @@ def test_env_lines_are_given_only_for_missing_secrets(tmp_path: Path) -> None:
         "ENVIRONMENT=development\n# DASHBOARD_TOKEN=\nTASK_SIGNING_SECRET=abc\n"
     )
 
-    lines = update_report.missing_env_lines(tmp_path, enable_job_queue=True)
+    lines = update_report.missing_env_lines(
+        tmp_path, enable_job_queue=True, use_docker=False
+    )
 
     assert lines == [
         f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env'
     ]
-    assert update_report.missing_env_lines(tmp_path, enable_job_queue=False) == []
+    assert (
+        update_report.missing_env_lines(
+            tmp_path, enable_job_queue=False, use_docker=False
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("enable_job_queue", "wanted"),
+    [
+        (False, ["MONGO_ROOT_PASSWORD"]),
+        (True, ["TASK_SIGNING_SECRET", "MONGO_ROOT_PASSWORD", "REDIS_PASSWORD"]),
+    ],
+    ids=["no-queue", "queue"],
+)
+def test_the_compose_passwords_are_missing_secrets_with_docker_on(
+    tmp_path: Path, enable_job_queue: bool, wanted: list[str]
+) -> None:
+    # compose refuses to start without them; the queue's Redis only exists with it.
+    (tmp_path / ".env").write_text("DASHBOARD_TOKEN=abc\n")
+
+    lines = update_report.missing_env_lines(
+        tmp_path, enable_job_queue=enable_job_queue, use_docker=True
+    )
+
+    assert [line.split("=")[0].removeprefix('echo "') for line in lines] == wanted
 
 
 def test_every_fact_is_empty_outside_a_git_repository(tmp_path: Path) -> None:
