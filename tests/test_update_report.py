@@ -137,9 +137,12 @@ def test_env_lines_are_given_only_for_missing_secrets(tmp_path: Path) -> None:
     lines = update_report.missing_env_lines(tmp_path, enable_job_queue=True)
 
     assert lines == [
-        f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env'
+        f'echo "TOKEN_SECRET=$({update_report.SECRET_COMMAND})" >> .env',
+        f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env',
     ]
-    assert update_report.missing_env_lines(tmp_path, enable_job_queue=False) == []
+    assert update_report.missing_env_lines(tmp_path, enable_job_queue=False) == [
+        f'echo "TOKEN_SECRET=$({update_report.SECRET_COMMAND})" >> .env'
+    ]
 
 
 def test_every_fact_is_empty_outside_a_git_repository(tmp_path: Path) -> None:
