@@ -30,9 +30,14 @@ FALLBACK_PYTHON_VERSION = "3.13"
 RUNTIME_DEPENDENCIES: dict[str, str] = {
     "beanie": ">=2.2,<3",
     "email-validator": ">=2.2",
-    "fastapi": ">=0.164",  # max_body_size (request body limit); fastapi.sse
+    # max_body_size (request body limit), fastapi.sse, iter_route_contexts
+    "fastapi": ">=0.165",
+    "limits": ">=5.8",  # rate limits of sign-up and log-in
+    "pwdlib[argon2]": ">=0.3",  # password hashes
     "pydantic-settings": ">=2.10",
+    "pyjwt": ">=2.10",  # access tokens
     "pymongo": ">=4.14",
+    "python-multipart": ">=0.0.20",  # the OAuth2 log-in form (POST /auth/token)
     "tinymongo": ">=1.3.1",
     "typer": ">=0.20",
     "uvicorn[standard]": ">=0.35",

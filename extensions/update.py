@@ -30,7 +30,9 @@ CONFLICT_MARKERS = ("<<<<<<< before updating", ">>>>>>> after updating")
 # Secrets generated into `.env` at copy time, per feature: (variable, purpose).
 # `.env` is never overwritten, so a feature turned on later needs them added.
 # The compose passwords go into connection URLs: token_urlsafe needs no quoting.
-BASE_SECRETS: list[tuple[str, str]] = []
+BASE_SECRETS: list[tuple[str, str]] = [
+    ("TOKEN_SECRET", "Signs access tokens: whoever knows it can log in as anyone."),
+]
 QUEUE_SECRETS: list[tuple[str, str]] = [
     ("TASK_SIGNING_SECRET", "Signs task payloads; API and workers share it."),
     ("DASHBOARD_TOKEN", "Opens the task dashboard at /admin/tasks (log in with it)."),

@@ -139,21 +139,27 @@ def test_env_lines_are_given_only_for_missing_secrets(tmp_path: Path) -> None:
     )
 
     assert lines == [
-        f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env'
+        f'echo "TOKEN_SECRET=$({update_report.SECRET_COMMAND})" >> .env',
+        f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env',
     ]
-    assert (
-        update_report.missing_env_lines(
-            tmp_path, enable_job_queue=False, use_docker=False
-        )
-        == []
-    )
+    assert update_report.missing_env_lines(
+        tmp_path, enable_job_queue=False, use_docker=False
+    ) == [f'echo "TOKEN_SECRET=$({update_report.SECRET_COMMAND})" >> .env']
 
 
 @pytest.mark.parametrize(
     ("enable_job_queue", "wanted"),
     [
-        (False, ["MONGO_ROOT_PASSWORD"]),
-        (True, ["TASK_SIGNING_SECRET", "MONGO_ROOT_PASSWORD", "REDIS_PASSWORD"]),
+        (False, ["TOKEN_SECRET", "MONGO_ROOT_PASSWORD"]),
+        (
+            True,
+            [
+                "TOKEN_SECRET",
+                "TASK_SIGNING_SECRET",
+                "MONGO_ROOT_PASSWORD",
+                "REDIS_PASSWORD",
+            ],
+        ),
     ],
     ids=["no-queue", "queue"],
 )

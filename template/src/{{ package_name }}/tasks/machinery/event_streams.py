@@ -1,9 +1,9 @@
-"""Caps on open task event streams (GET /tasks/{id}/events): per client and in all.
+"""Caps on open task event streams (GET /tasks/{id}/events): per user and in all.
 
 Each open stream holds a Redis pub/sub connection for as long as it lasts, and a
 stream on a scheduled task lasts until the task runs. Uncapped, a hundred streams
 took every connection of the pool and later requests failed mid-answer. Here a
-stream over a cap is refused before it starts (429 for one client, 503 for the
+stream over a cap is refused before it starts (429 for one user, 503 for the
 server), the Redis pool has room for every allowed stream plus the other
 requests, and each stream ends after EVENT_STREAM_MAX_SECONDS (see routes.py).
 
@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from fastapi import HTTPException, Request, status
 
+from ...api.access import current_user
 from ...api.errors import RETRY_AFTER_SECONDS
 from ...config import Settings
 
@@ -25,9 +26,9 @@ SPARE_REDIS_CONNECTIONS = 16
 
 
 def stream_owner(request: Request) -> str:
-    """Whose streams count together against EVENT_STREAMS_PER_CLIENT: today the
-    client's address. The one place to change once requests carry a user."""
-    return request.client.host if request.client else "unknown"
+    """Whose streams count together against EVENT_STREAMS_PER_CLIENT: the
+    logged-in user's (every route here needs one), wherever they connect from."""
+    return str(current_user(request).id)
 
 
 def redis_pool_size(settings: Settings) -> int:

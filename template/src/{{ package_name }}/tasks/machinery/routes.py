@@ -28,11 +28,13 @@ from streaq import StreaqError
 from streaq.task import TaskResult, TaskStatus
 from streaq.types import StreaqCancelled
 
+from ...api.access import AdminUser, CurrentUser
 from ...api.dependencies import require_documents
 from ...config import Settings
 from ..diagnostics import ping
 from ..worker import worker
 from .event_streams import StreamSlots, event_stream_slot, redis_pool_size
+from .owners import owner_of, record_owner
 from .producer import connect_producer
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
@@ -134,21 +136,36 @@ class KnownTask:
     status: TaskStatus
 
 
-async def known_task(task_id: TaskId, redis: RedisDep) -> KnownTask:
-    """The task and its status; 404 for an unknown task (checked before any
-    response). The one place the path's task id is read and validated.
+def no_such_task(task_id: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_404_NOT_FOUND,
+        detail=f"No task with id {task_id} (unknown, or its result expired).",
+    )
+
+
+async def known_task(
+    task_id: TaskId, redis: RedisDep, caller: CurrentUser
+) -> KnownTask:
+    """The task and its status; 404 for an unknown task and for another user's
+    (the same answer: ids reveal nothing), checked before any response. The one
+    place the path's task id is read and validated.
 
     `missing` is returned only for a task this API aborted before it started.
     """
+    if not caller.is_admin and await owner_of(redis, task_id) != str(caller.id):
+        raise no_such_task(task_id)
     task_status = await worker.status_by_id(task_id)
     if task_status is TaskStatus.NOT_FOUND and not await redis.exists(
         aborted_note_key(task_id)
     ):
-        raise HTTPException(
-            status_code=status.HTTP_404_NOT_FOUND,
-            detail=f"No task with id {task_id} (unknown, or its result expired).",
-        )
+        raise no_such_task(task_id)
     return KnownTask(id=task_id, status=task_status)
+
+
+async def enqueued_for(request: Request, task_id: str, user_id: str) -> None:
+    """Record that the task just enqueued belongs to `user_id` (see owners.py)."""
+    redis: Redis = request.app.state.redis
+    await record_owner(redis, task_id, user_id)
 
 
 async def report_on(task_id: str, task_status: TaskStatus) -> TaskReport:
@@ -201,9 +218,14 @@ async def stored_result(
         )
 
 
-@router.get("/stats", dependencies=[Depends(require_documents)])
-async def get_queue_stats() -> QueueStats:
-    """Tasks by status and dead letters, for dashboards and alerts."""
+ADMINS_ONLY: dict[int | str, dict[str, Any]] = {
+    status.HTTP_403_FORBIDDEN: {"description": "Only admins may do this."}
+}
+
+
+@router.get("/stats", dependencies=[Depends(require_documents)], responses=ADMINS_ONLY)
+async def get_queue_stats(admin: AdminUser) -> QueueStats:
+    """Tasks by status and dead letters, for dashboards and alerts (admins)."""
     return await queue_stats(worker)
 
 
@@ -211,12 +233,12 @@ class EnqueuedTask(BaseModel):
     task_id: str
 
 
-@router.post("/ping", status_code=status.HTTP_202_ACCEPTED)
-async def enqueue_ping() -> EnqueuedTask:
+@router.post("/ping", status_code=status.HTTP_202_ACCEPTED, responses=ADMINS_ONLY)
+async def enqueue_ping(admin: AdminUser) -> EnqueuedTask:
     """Enqueue a no-op task: follow it at GET /tasks/{task_id} to check that a
-    worker is consuming the queue end to end."""
-    # No delay from the request: a public route must not let callers hold
-    # worker slots (drills pass a delay to `ping.enqueue` from code).
+    worker is consuming the queue end to end (admins)."""
+    # No delay from the request: a route must not let callers hold worker
+    # slots (drills pass a delay to `ping.enqueue` from code).
     task = await ping.enqueue()
     return EnqueuedTask(task_id=task.id)
 

@@ -1,0 +1,1 @@
+"""Accounts: password hashes, access tokens, and the rate limit of log-in attempts."""
