@@ -132,14 +132,18 @@ def test_compose_problems_name_open_ports_missing_restarts_and_optional_variable
     ]
 
 
+# A value of the form random_secret() writes.
+RANDOM = "r" * 43
+
+
 def test_env_secret_problems_name_a_placeholder_secret_and_a_shown_value(
     tmp_path: Path,
 ) -> None:
     project = project_with(
         tmp_path,
         {
-            ".env": "MONGO_ROOT_PASSWORD=change-me\n",
-            ".env.example": "MONGO_ROOT_PASSWORD=hunter2\n",
+            ".env": f"TOKEN_SECRET={RANDOM}\nMONGO_ROOT_PASSWORD=change-me\n",
+            ".env.example": "TOKEN_SECRET=\nMONGO_ROOT_PASSWORD=hunter2\n",
         },
     )
     answers = {"enable_job_queue": False, "use_docker": True}
