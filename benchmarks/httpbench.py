@@ -1,10 +1,16 @@
 """Row 3 and the API half of row 4: wrk against the generated app and baselines,
 each under the same uvicorn command (one process, access log off)."""
 
-from collections.abc import Sequence
+import json
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from .procs import free_port, server
+from .procs import BenchmarkError, free_port, run, server
 from .project import Project
 from .runtime import private_run
 from .stats import Better
@@ -27,6 +33,9 @@ class Load:
     method_path: str  # how the row names it, e.g. "POST /users"
     path: str
     script: str | None = None
+    # The template answers this route to admins only: its requests carry an
+    # admin's token (baselines have no accounts and get none).
+    as_admin: bool = False
 
 
 def template_app(project: Project) -> App:
@@ -40,7 +49,7 @@ ENQUEUE = App("enqueue", "benchmarks.apps.enqueue:app")
 
 LIVE = Load("GET /health/live", "/health/live")
 USERS = Load("POST /users", "/users", "post_users.lua")
-PING = Load("POST /tasks/ping", "/tasks/ping", "post_empty.lua")
+PING = Load("POST /tasks/ping", "/tasks/ping", "post_empty.lua", as_admin=True)
 
 
 def measure_app(
@@ -60,7 +69,45 @@ def measure_app(
             ready_url=f"{base}/health/live",
             log=workdir / "server.log",
         ):
-            return load(base + target.path, settings, script=target.script)
+            headers = []
+            if target.as_admin and app.factory:
+                token = admin_token(base, project, workdir, env)
+                headers.append(f"Authorization: Bearer {token}")
+            return load(
+                base + target.path, settings, script=target.script, headers=headers
+            )
+
+
+def admin_token(
+    base_url: str, project: Project, workdir: Path, env: Mapping[str, str]
+) -> str:
+    """An access token for a new admin of the running template app, made the way
+    a person would: sign up, `make-admin`, log in."""
+    email = f"admin-{secrets.token_hex(4)}@bench.example.com"
+    password = secrets.token_urlsafe(16)
+    sign_up = json.dumps({"email": email, "name": "Bench Admin", "password": password})
+    post(f"{base_url}/users", sign_up.encode(), "application/json")
+    run([str(project.bin / project.slug), "make-admin", email], cwd=workdir, env=env)
+    form = urllib.parse.urlencode({"username": email, "password": password})
+    answer = post(
+        f"{base_url}/auth/token", form.encode(), "application/x-www-form-urlencoded"
+    )
+    token: str = json.loads(answer)["access_token"]
+    return token
+
+
+def post(url: str, body: bytes, content_type: str) -> bytes:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer: bytes = response.read()
+            return answer
+    except urllib.error.HTTPError as error:
+        raise BenchmarkError(
+            f"POST {url} answered {error.code}: {error.read()[:300]!r}"
+        ) from None
 
 
 def measure_rounds(

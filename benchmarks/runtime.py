@@ -17,6 +17,11 @@ CONCURRENCY = (
 )
 # Same secret for producer and worker; the value only has to match.
 SIGNING_SECRET = "bench-" + "s" * 32
+# Signs the access tokens of the bench's admin (any 32+ characters will do).
+TOKEN_SECRET = "bench-" + "t" * 32
+# wrk sends every sign-up from one address: the bench measures the route, not
+# the per-client limit on sign-ups and logins.
+AUTH_RATE_LIMIT = "1000000/minute"
 
 
 def delete_queue_keys(queue_name: str) -> None:
@@ -55,6 +60,8 @@ def private_run(project: Project, label: str) -> Iterator[tuple[Path, dict[str, 
             "REDIS_URL": REDIS_URL,
             "QUEUE_NAME": queue_name,
             "TASK_SIGNING_SECRET": SIGNING_SECRET,
+            "TOKEN_SECRET": TOKEN_SECRET,
+            "AUTH_RATE_LIMIT": AUTH_RATE_LIMIT,
             "WORKER_CONCURRENCY": str(CONCURRENCY),
             # The baselines are imported from this repository.
             "PYTHONPATH": str(TEMPLATE_ROOT),

@@ -96,6 +96,7 @@ def load(
     settings: LoadSettings,
     *,
     script: str | None = None,
+    headers: Sequence[str] = (),
     warmup: bool = True,
 ) -> WrkReport:
     """Warm up (unmeasured), then measure; `script` names a file under lua/.
@@ -114,6 +115,8 @@ def load(
     ]
     if script is not None:
         options += ["--script", str(LUA / script)]
+    for header in headers:
+        options += ["--header", header]
 
     def token() -> list[str]:
         return ["--", secrets.token_hex(4)]

@@ -1,4 +1,5 @@
--- POST /users with an email no earlier request used: across threads (each thread
+-- POST /users (a sign-up with a password: the template hashes it with argon2) with an
+-- email no earlier request used: across threads (each thread
 -- gets a number in setup) and across runs (the first script argument, a token).
 local thread_count = 0
 
@@ -15,7 +16,7 @@ end
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"email":"u-%s-%d-%d@bench.example.com","name":"Bench User"}',
+    '{"email":"u-%s-%d-%d@bench.example.com","name":"Bench User","password":"bench-password-123"}',
     run_token, thread_number or 0, counter
   )
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
