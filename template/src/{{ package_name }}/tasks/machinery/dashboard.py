@@ -89,6 +89,17 @@ def cookie_path(request: Request) -> str:
     return request.url_for("get_root").path
 
 
+def session_cookie_options(request: Request) -> dict[str, Any]:
+    """The session cookie's attributes: logging out must delete the very cookie
+    logging in set, so both take them from here."""
+    return {
+        "path": cookie_path(request),
+        "httponly": True,
+        "samesite": "strict",
+        "secure": request.url.scheme == "https",
+    }
+
+
 def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
     """The dashboard app for `worker`, or None when DASHBOARD_TOKEN is not set."""
     token = configured_token(settings)
@@ -172,10 +183,7 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
             SESSION_COOKIE,
             await sessions.open(),
             max_age=sessions.max_age_seconds,
-            path=cookie_path(request),
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
+            **session_cookie_options(request),
         )
         return response
 
@@ -192,13 +200,7 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
             request.url_for("dashboard_login").path,
             status_code=http_status.HTTP_303_SEE_OTHER,
         )
-        response.delete_cookie(
-            SESSION_COOKIE,
-            path=cookie_path(request),
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-        )
+        response.delete_cookie(SESSION_COOKIE, **session_cookie_options(request))
         return response
 
     # Access is checked first: without it, no task is read, aborted or removed.

@@ -8,7 +8,7 @@ import os
 
 from streaq.cli import run
 
-from ...config import Settings
+from ...config import RANDOM_VALUE_COMMAND, Settings
 from .dashboard import configured_token, serve_dashboard
 from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
@@ -23,8 +23,8 @@ def launch_problem(settings: Settings, dashboard_port: int | None) -> str | None
     if dashboard_port is not None and configured_token(settings) is None:
         return (
             "Cannot serve the dashboard: DASHBOARD_TOKEN is not set. Set it to a "
-            "long random value (python -c 'import secrets; "
-            "print(secrets.token_urlsafe(32))') or leave out --dashboard-port."
+            f"long random value ({RANDOM_VALUE_COMMAND}) or leave out "
+            "--dashboard-port."
         )
     return None
 
