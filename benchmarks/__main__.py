@@ -1,41 +1,68 @@
-"""`python -m benchmarks [--skip-matrix] [--output PATH]`: measure every row, print
-the report and write it to PATH (default benchmarks/latest.md)."""
+"""`python -m benchmarks [--quick] [--skip-matrix] [--output PATH]`: measure every
+row, print the report and write it to PATH (default benchmarks/latest.md, or
+benchmarks/latest-quick.md for --quick)."""
 
 import argparse
+import dataclasses
 import shutil
 import subprocess
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import green, httpbench, matrix, queuebench, render, startup
 from .machine import describe
+from .plan import FULL, QUICK, Plan
+from .plan import describe as describe_plan
 from .procs import BenchmarkError, run
 from .project import Project, render_queue_on, sync
 from .report import render_report
 from .runtime import REDIS_URL
-from .table import Measurement, Row, Unmeasured
-from .wrk import LoadSettings, require_wrk
-
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "latest.md"
+from .table import Row, Unmeasured
+from .wrk import require_wrk
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
-        "--skip-matrix", action="store_true", help="leave out the ~15 min matrix row"
+        "--quick",
+        action="store_true",
+        help="under 5 min, for iteration: 1 round, 3 s HTTP runs, no time-to-green "
+        "or matrix row; labelled quick, written to benchmarks/latest-quick.md",
     )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--http-seconds", type=int, default=LoadSettings.seconds)
+    parser.add_argument(
+        "--skip-matrix", action="store_true", help="leave out the ~20 min matrix row"
+    )
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument(
+        "--http-seconds", type=int, default=None, help="measured seconds per wrk run"
+    )
     parser.add_argument(
         "--rounds",
         type=int,
-        default=LoadSettings.rounds,
+        default=None,
         help="interleaved rounds per HTTP app and queue worker (median reported)",
     )
     return parser.parse_args(argv)
+
+
+def plan_from_args(args: argparse.Namespace) -> Plan:
+    """The full or quick plan, with the options given explicitly on top."""
+    plan = QUICK if args.quick else FULL
+    load = plan.load
+    if args.http_seconds is not None:
+        load = dataclasses.replace(load, seconds=args.http_seconds)
+    if args.rounds is not None:
+        load = dataclasses.replace(load, rounds=args.rounds)
+        plan = dataclasses.replace(plan, queue_rounds=args.rounds)
+    return dataclasses.replace(
+        plan,
+        load=load,
+        matrix=plan.matrix and not args.skip_matrix,
+        output=args.output or plan.output,
+    )
 
 
 def check_prerequisites() -> None:
@@ -54,7 +81,7 @@ class Collector:
         self.rows: list[Row] = []
         self.failed = False
 
-    def section(self, name: str, measure: Callable[[], list[Measurement]]) -> None:
+    def section(self, name: str, measure: Callable[[], Sequence[Row]]) -> None:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         try:
             self.rows.extend(measure())
@@ -68,9 +95,9 @@ class Collector:
 
 
 def main(argv: list[str]) -> int:
-    args = parse_args(argv)
+    plan = plan_from_args(parse_args(argv))
     check_prerequisites()
-    settings = LoadSettings(seconds=args.http_seconds, rounds=args.rounds)
+    settings = plan.load
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         print(
@@ -90,30 +117,35 @@ def main(argv: list[str]) -> int:
         ).strip()
         machine = describe(python_version)
         collector = Collector()
-        extra_notes = [
-            f"This run: {settings.rounds} rounds per HTTP app and queue worker, "
-            f"{settings.seconds} s per HTTP run."
-        ]
-        collector.section("Render", lambda: [render.measure(workdir)])
-        collector.section("Time to green", lambda: [green.measure(workdir)])
+        extra_notes = [describe_plan(plan)]
+        skipped = "not measured (--quick)" if plan.quick else "not measured"
+        collector.section(
+            "Render", lambda: [render.measure(workdir, plan.render_repeats)]
+        )
+        if plan.green:
+            collector.section("Time to green", lambda: [green.measure(workdir)])
+        else:
+            collector.rows.append(Unmeasured(green.ROW, skipped))
         collector.section("HTTP", lambda: httpbench.measure(project, settings))
         collector.section(
-            "Queue worker", lambda: queuebench.measure(project, args.rounds)
+            "HTTP authentication",
+            lambda: httpbench.measure_authentication(project, settings),
+        )
+        collector.section(
+            "Queue worker", lambda: queuebench.measure(project, plan.queue_rounds)
         )
         collector.section(
             "Queue API", lambda: httpbench.measure_enqueue_api(project, settings)
         )
-        collector.section("Start-up", lambda: startup.measure(project))
-        if args.skip_matrix:
-            collector.rows.append(
-                Unmeasured(
-                    "Matrix: `pytest -n auto -m slow` wall time",
-                    "not measured (--skip-matrix)",
-                )
-            )
+        collector.section(
+            "Start-up", lambda: startup.measure(project, plan.startup_repeats)
+        )
+        if not plan.matrix:
+            reason = skipped if plan.quick else "not measured (--skip-matrix)"
+            collector.rows.append(Unmeasured(matrix.ROW, reason))
         else:
 
-            def matrix_row() -> list[Measurement]:
+            def matrix_row() -> list[Row]:
                 row, summary = matrix.measure(workdir)
                 extra_notes.append(
                     f"Matrix run: {summary.tests} tests, {summary.failed} failed, "
@@ -122,11 +154,11 @@ def main(argv: list[str]) -> int:
                 return [row]
 
             collector.section("Matrix", matrix_row)
-        report = render_report(machine, collector.rows, extra_notes)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(report)
+        report = render_report(machine, collector.rows, extra_notes, quick=plan.quick)
+        plan.output.parent.mkdir(parents=True, exist_ok=True)
+        plan.output.write_text(report)
         print(report)
-        print(f"\nWritten to {args.output}")
+        print(f"\nWritten to {plan.output}")
         return 1 if collector.failed else 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

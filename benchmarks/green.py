@@ -17,6 +17,8 @@ from .runtime import REDIS_URL
 from .stats import Better
 from .table import Measurement
 
+ROW = "Time to green: copy → `uv sync` → `uv run pytest` (queue on, warm uv cache)"
+
 
 def copy_sync_test(
     source: Path, answers: Mapping[str, str], destination: Path
@@ -47,7 +49,7 @@ def measure(workdir: Path) -> Measurement:
         for name, (source, answers) in runs.items()
     }
     return Measurement(
-        "Time to green: copy → `uv sync` → `uv run pytest` (queue on, warm uv cache)",
+        ROW,
         seconds["template"],
         seconds["baseline"],
         "s",

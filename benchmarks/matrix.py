@@ -10,6 +10,9 @@ from .project import TEMPLATE_ROOT, clean_env
 from .stats import Better
 from .table import Measurement
 
+ROW = (
+    "Matrix: `pytest -n auto -m slow` wall time vs. the combinations one after another"
+)
 COMMAND = (
     "uv",
     "run",
@@ -64,8 +67,7 @@ def measure(workdir: Path) -> tuple[Measurement, JunitSummary]:
     summary = summarise(report.read_text())
     return (
         Measurement(
-            "Matrix: `pytest -n auto -m slow` wall time vs. the combinations "
-            "one after another",
+            ROW,
             wall,
             summary.serial_seconds,
             "min",

@@ -14,6 +14,10 @@ from pathlib import Path
 # Generous: a cold import of the generated app plus its database binding.
 SERVER_START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 10.0
+# A server is idle when it uses under 5% of one core over a 0.2 s look.
+IDLE_INTERVAL_SECONDS = 0.2
+IDLE_CPU_SHARE = 0.05
+IDLE_TIMEOUT_SECONDS = 120.0
 
 
 class BenchmarkError(RuntimeError):
@@ -85,6 +89,34 @@ def stop(process: "subprocess.Popen[bytes] | subprocess.Popen[str]") -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime and stime are fields 14 and 15 of stat(5); fields[0] is field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(pid: int) -> None:
+    """Return once the server has finished what it was doing.
+
+    A load generator that stops abandons its requests in flight, but the server
+    still completes them: after a warm-up of sign-ups it has up to one argon2
+    hash per connection left to compute (seconds on this machine), which would
+    otherwise slow the start of the measured run of that side alone.
+    """
+    deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
+    used = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(IDLE_INTERVAL_SECONDS)
+        now = cpu_seconds(pid)
+        if now - used < IDLE_INTERVAL_SECONDS * IDLE_CPU_SHARE:
+            return
+        used = now
+    raise BenchmarkError(
+        f"process {pid} stayed busy for {IDLE_TIMEOUT_SECONDS} s after its warm-up"
+    )
 
 
 def wait_until_answering(

@@ -17,9 +17,10 @@ NOTES = """\
   untimed warm-up of each (warm uv cache), queue-on render (its whole suite against
   the local Redis) vs. a minimal FastAPI project (fastapi + pytest + httpx, one app
   file, one test) from a fixture template put through the same steps.
-- **HTTP**: wrk, 2 threads, 32 connections, 3 s warm-up then 10 s measured, on
-  loopback, against `python -m uvicorn <app> --log-level warning --no-access-log`
-  (one process, the generated project's venv, uvloop + httptools for both). The
+- **HTTP**: wrk, 2 threads, 32 connections, 3 s warm-up then 10 s measured (a
+  full run; this run's amounts are in the last notes), on loopback, against
+  `python -m uvicorn <app> --log-level warning --no-access-log` (one process,
+  the generated project's venv, uvloop + httptools for both). The
   apps of a row take turns over the rounds (`--rounds`, 3 by default), each run
   on a fresh server, `DATA_DIR` and private queue (keys deleted afterwards,
   because tinymongo's insert cost grows with the collection); each figure is the
@@ -29,8 +30,35 @@ NOTES = """\
   APIRouter" is the same bare route in an included router, as the template
   organises its routes; "same insert + enqueue" is a bare app inserting the same
   Beanie document into tinymongo (sqlite) and enqueueing with a plain streaq
-  worker. wrk (timeout 30 s) measures latency per connection (closed loop). Any
-  non-2xx answer or socket error fails the row.
+  worker; it hashes no password, so its gap to the template includes argon2
+  (the hasher row separates the two). wrk (timeout 30 s) measures latency per
+  connection (closed loop). Between warm-up and measured run the bench waits
+  until the server is idle: it still completes the requests wrk abandoned (up to
+  32 argon2 hashes after a sign-up warm-up). Sign-up runs last at least 15 s,
+  also in `--quick`, so that some complete. Any non-2xx answer or socket error
+  fails the row.
+- **Authentication** (the generated app against itself, one part taken out; the
+  same rounds, wrk and fresh servers as HTTP): `GET /users/{id}` is loaded by a
+  user signed up and logged in through the API just before, reading their own
+  account with `Authorization: Bearer <token>`; the baseline
+  (`benchmarks/apps/no_auth.py`) is the same `create_app` with the app-wide
+  `authenticate` dependency overridden to treat the caller as the path's owner
+  (no header read, no JWT verified, no user looked up) and gets the same
+  requests, token included, so the only difference is authentication. The
+  `POST /users` hasher rows load sign-ups (the `POST /users` load above, in the
+  same rounds) against the same `create_app` with pwdlib's argon2 replaced by
+  one SHA-256 (`benchmarks/apps/trivial_hasher.py`; still run in a worker
+  thread). The cost rows show the time each request holds the server at full
+  load with and without the part and, in the last column, the difference: mean
+  latency ÷ 32 connections (Little's law; wrk keeps one request out per
+  connection). Not 1 s ÷ req/s: argon2 sign-ups start together and finish
+  together seconds later, so the count finished inside a run moves in steps of
+  32. Argon2's cost is deliberate: a password hash must be slow to
+  compute so that a leaked users collection is slow to guess at (argon2id with
+  pwdlib's recommended parameters); it is paid once per sign-up and log-in,
+  never by token-authenticated requests. The trivial-hasher side inserts more
+  users in its run, and tinymongo's inserts slow as the collection grows, so if
+  anything the argon2 figure is understated.
 - **Queue**: 10,000 no-op tasks enqueued with `enqueue_many` by a producer
   (`benchmarks/apps/produce.py`), then drained by a burst worker:
   `bench-svc worker --burst` (signed payloads, three priorities, its lifespan
@@ -49,14 +77,27 @@ NOTES = """\
 """
 
 
-def render_report(machine: str, rows: list[Row], extra_notes: list[str]) -> str:
+TITLE = "# Benchmarks (`uv run nox -s bench`)"
+QUICK_TITLE = "# Benchmarks, QUICK MODE (`uv run nox -s bench -- --quick`)"
+QUICK_WARNING = (
+    "**Quick run, for iteration only: not the published figures.** One round "
+    "per app and worker, 3 s HTTP runs, no time-to-green or matrix row; its "
+    "ratios are noisier than a full run's. Publish only a full run "
+    "(`uv run nox -s bench`)."
+)
+
+
+def render_report(
+    machine: str, rows: list[Row], extra_notes: list[str], *, quick: bool = False
+) -> str:
     notes = NOTES + "".join(f"- {note}\n" for note in extra_notes)
     return "\n\n".join(
         [
-            "# Benchmarks (`uv run nox -s bench`)",
+            QUICK_TITLE if quick else TITLE,
+            *([QUICK_WARNING] if quick else []),
             machine,
             HOW_TO_READ,
-            render_table(rows),
+            render_table(rows, quick=quick),
             "Notes:\n\n" + notes,
         ]
     )

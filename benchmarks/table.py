@@ -7,6 +7,9 @@ from .stats import Better, speed_ratio
 # The sign after a ratio, spelled out: ruff flags it as a look-alike of "x".
 TIMES = "\N{MULTIPLICATION SIGN}"
 HEADER = ("measure", "template", "baseline", "ratio")
+# The first header cell of a quick run's table: a table copied out of its report
+# still says it is not the published figures.
+QUICK_MEASURE = "measure (QUICK run, not published figures)"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,24 @@ class Unmeasured:
     reason: str
 
 
-Row = Measurement | Unmeasured
+@dataclass(frozen=True)
+class Cost:
+    """What one part of the template adds per operation: the same figure with it
+    (template) and without it (baseline), and the difference in place of a ratio.
+    For a price paid on purpose (argon2, authentication), the amount is the point;
+    a ratio would read as a gap to close."""
+
+    measure: str
+    template: float
+    baseline: float
+    unit: str
+
+    @property
+    def added(self) -> float:
+        return self.template - self.baseline
+
+
+Row = Measurement | Unmeasured | Cost
 
 
 def format_value(value: float, unit: str) -> str:
@@ -50,10 +70,17 @@ def format_ratio(ratio: float) -> str:
     return f"{ratio:.2f}{TIMES}"
 
 
-def render_table(rows: list[Row]) -> str:
+def format_added(added: float, unit: str) -> str:
+    """A cost's difference, signed: "+25.9 ms" (a negative one is noise)."""
+    sign = "+" if added >= 0 else "\N{MINUS SIGN}"
+    return f"{sign}{format_value(abs(added), unit)}"
+
+
+def render_table(rows: list[Row], *, quick: bool = False) -> str:
     """A GitHub-flavoured markdown table, one line per row."""
+    header = (QUICK_MEASURE, *HEADER[1:]) if quick else HEADER
     lines = [
-        "| " + " | ".join(HEADER) + " |",
+        "| " + " | ".join(header) + " |",
         "|" + "|".join(["---", "---:", "---:", "---:"]) + "|",
     ]
     for row in rows:
@@ -63,6 +90,13 @@ def render_table(rows: list[Row]) -> str:
                 format_value(row.template, row.unit),
                 format_value(row.baseline, row.unit),
                 format_ratio(row.ratio),
+            ]
+        elif isinstance(row, Cost):
+            cells = [
+                row.measure,
+                format_value(row.template, row.unit),
+                format_value(row.baseline, row.unit),
+                format_added(row.added, row.unit),
             ]
         else:
             cells = [row.measure, "—", "—", row.reason]

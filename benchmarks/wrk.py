@@ -3,7 +3,7 @@
 import re
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,8 @@ class WrkReport:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+    # Mean latency of the completed requests ("Thread Stats" Latency Avg).
+    mean_ms: float
     requests: int
     # Non-2xx/3xx answers plus socket errors: any of them makes the run invalid.
     failures: int
@@ -48,6 +50,7 @@ def median_report(reports: Sequence[WrkReport]) -> WrkReport:
         requests_per_second=median([r.requests_per_second for r in reports]),
         p50_ms=median([r.p50_ms for r in reports]),
         p99_ms=median([r.p99_ms for r in reports]),
+        mean_ms=median([r.mean_ms for r in reports]),
         requests=sum(r.requests for r in reports),
         failures=sum(r.failures for r in reports),
     )
@@ -72,9 +75,16 @@ def parse_report(text: str) -> WrkReport:
             r"^\s*(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.MULTILINE
         )
     }
+    mean = re.search(r"^\s*Latency\s+([\d.]+)(us|ms|s|m)\s", text, re.MULTILINE)
     rate = re.search(r"^Requests/sec:\s*([\d.]+)", text, re.MULTILINE)
     total = re.search(r"^\s*(\d+) requests in", text, re.MULTILINE)
-    if rate is None or total is None or 50 not in latencies or 99 not in latencies:
+    if (
+        rate is None
+        or total is None
+        or mean is None
+        or 50 not in latencies
+        or 99 not in latencies
+    ):
         raise BenchmarkError(f"cannot read wrk's report:\n{text}")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
     sockets = re.search(
@@ -86,6 +96,7 @@ def parse_report(text: str) -> WrkReport:
         requests_per_second=float(rate.group(1)),
         p50_ms=latencies[50],
         p99_ms=latencies[99],
+        mean_ms=to_ms(mean.group(1), mean.group(2)),
         requests=int(total.group(1)),
         failures=failures,
     )
@@ -98,8 +109,11 @@ def load(
     script: str | None = None,
     headers: Sequence[str] = (),
     warmup: bool = True,
+    settle: Callable[[], None] | None = None,
 ) -> WrkReport:
-    """Warm up (unmeasured), then measure; `script` names a file under lua/.
+    """Warm up (unmeasured), call `settle` (to wait for the server to finish
+    the warm-up's abandoned requests), then measure; `script` names a file
+    under lua/.
 
     Each wrk invocation hands its script a fresh token (scripts that sign users
     up put it in the emails, so the measured run never repeats a warm-up email).
@@ -126,6 +140,8 @@ def load(
             [wrk, *options, "--duration", f"{settings.warmup_seconds}s", url, *token()],
             cwd=LUA,
         )
+    if settle is not None:
+        settle()
     report_text = run(
         [
             wrk,
@@ -140,6 +156,10 @@ def load(
         timeout=settings.seconds + 60,
     )
     report = parse_report(report_text)
+    if not report.requests:
+        raise BenchmarkError(
+            f"no request to {url} completed in {settings.seconds} s:\n{report_text}"
+        )
     if report.failures:
         raise BenchmarkError(
             f"{report.failures} failed requests against {url}:\n{report_text}"

@@ -1,12 +1,24 @@
 """Unit tests of the benchmarks' pure parts: arithmetic, parsing, the table."""
 
+from pathlib import Path
+
 import pytest
 
+from benchmarks.__main__ import parse_args, plan_from_args
 from benchmarks.machine import cpu_model, memory_gib
 from benchmarks.matrix import summarise
+from benchmarks.plan import FULL_OUTPUT, QUICK_OUTPUT, describe
 from benchmarks.procs import BenchmarkError
+from benchmarks.report import QUICK_WARNING, render_report
 from benchmarks.stats import Better, median, percentile, speed_ratio
-from benchmarks.table import Measurement, Unmeasured, format_value, render_table
+from benchmarks.table import (
+    Cost,
+    Measurement,
+    Row,
+    Unmeasured,
+    format_value,
+    render_table,
+)
 from benchmarks.wrk import parse_report
 
 # Captured from `wrk --latency` against the generated app's POST /users (wrk pads
@@ -92,6 +104,7 @@ def test_wrk_report_is_parsed_with_failures_counted() -> None:
     assert report.requests_per_second == 62.71
     assert report.p50_ms == pytest.approx(379.92)
     assert report.p99_ms == pytest.approx(1030.0)
+    assert report.mean_ms == pytest.approx(452.81)
     assert report.requests == 189
     assert report.failures == 111
 
@@ -100,6 +113,8 @@ def test_wrk_units_and_socket_errors() -> None:
     report = parse_report(WRK_FAST_SAMPLE)
     assert report.p50_ms == pytest.approx(0.95)
     assert report.p99_ms == pytest.approx(7.51)
+    # The Thread Stats average, not a line of the distribution.
+    assert report.mean_ms == pytest.approx(3.2)
     assert report.requests == 96543
     assert report.failures == 3
 
@@ -158,3 +173,88 @@ def test_machine_facts_from_proc_files() -> None:
     cpuinfo = "processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags\t: fpu\n"
     assert cpu_model(cpuinfo) == "AMD EPYC 7B13"
     assert memory_gib("MemTotal:       24576000 kB\n") == pytest.approx(23.4375)
+
+
+def test_a_full_run_by_default() -> None:
+    plan = plan_from_args(parse_args([]))
+    assert not plan.quick
+    assert plan.load.rounds == 3
+    assert plan.load.seconds == 10
+    assert plan.queue_rounds == 3
+    assert plan.green
+    assert plan.matrix
+    assert plan.output == FULL_OUTPUT
+
+
+def test_skip_matrix_keeps_the_rest_of_a_full_run() -> None:
+    plan = plan_from_args(parse_args(["--skip-matrix"]))
+    assert not plan.matrix
+    assert plan.green
+    assert plan.load.rounds == 3
+
+
+def test_quick_runs_less_and_writes_its_own_file() -> None:
+    plan = plan_from_args(parse_args(["--quick"]))
+    assert plan.quick
+    assert plan.load.rounds == 1
+    assert plan.load.seconds == 3
+    assert plan.load.warmup_seconds == 1
+    assert plan.queue_rounds == 1
+    assert not plan.green
+    assert not plan.matrix
+    # Never the full run's file: a quick run cannot replace the published figures.
+    assert plan.output == QUICK_OUTPUT
+    assert plan.output != FULL_OUTPUT
+
+
+def test_explicit_options_override_the_quick_amounts(tmp_path: Path) -> None:
+    output = tmp_path / "mine.md"
+    plan = plan_from_args(
+        parse_args(
+            ["--quick", "--rounds", "2", "--http-seconds", "5", "--output", str(output)]
+        )
+    )
+    assert plan.quick
+    assert plan.load.rounds == 2
+    assert plan.queue_rounds == 2
+    assert plan.load.seconds == 5
+    assert plan.output == output
+
+
+def test_the_plan_is_stated_in_the_notes() -> None:
+    assert describe(plan_from_args(parse_args(["--quick"]))) == (
+        "This run: 1 round per HTTP app and 1 round per queue worker, 1 s warm-up "
+        "then 3 s per HTTP run, 3 renders and 3 start-ups per side (quick mode)."
+    )
+    assert describe(plan_from_args(parse_args([]))).endswith("per side.")
+
+
+def test_a_cost_row_shows_the_difference_in_place_of_a_ratio() -> None:
+    table = render_table(
+        [
+            Cost("argon2 per sign-up", 30.0, 5.0, "ms"),
+            Cost("auth per request (noise)", 0.50, 0.52, "ms"),
+        ]
+    )
+    lines = table.splitlines()
+    assert lines[2] == "| argon2 per sign-up | 30.0 ms | 5.00 ms | +25.0 ms |"
+    assert lines[3] == (
+        "| auth per request (noise) | 0.50 ms | 0.52 ms | \N{MINUS SIGN}0.02 ms |"
+    )
+
+
+def test_a_quick_table_says_so_in_its_header() -> None:
+    header = render_table([], quick=True).splitlines()[0]
+    assert header.startswith("| measure (QUICK run, not published figures) |")
+    assert "QUICK" not in render_table([]).splitlines()[0]
+
+
+def test_a_quick_report_is_labelled_from_its_title() -> None:
+    rows: list[Row] = [Measurement("rps", 500.0, 1000.0, "req/s", Better.HIGHER)]
+    quick = render_report("- CPU: test", rows, ["This run: quick."], quick=True)
+    title, warning = quick.split("\n\n")[:2]
+    assert "QUICK MODE" in title
+    assert warning == QUICK_WARNING
+    full = render_report("- CPU: test", rows, ["This run: full."])
+    assert "QUICK" not in full
+    assert full.startswith("# Benchmarks (`uv run nox -s bench`)")
