@@ -29,7 +29,8 @@ def tests(session: nox.Session) -> None:
     """Everything: lint, then every answer combination rendered and checked, and
     every combination this machine can run installed with its own suite run."""
     lint(session)
-    session.run("pytest", "-n", "auto", "--dist", "worksteal", *session.posargs)
+    # `load` hands tests out in collection order, longest first (conftest.py).
+    session.run("pytest", "-n", "auto", "--dist", "load", *session.posargs)
 
 
 @nox.session

@@ -55,6 +55,8 @@ DEV_DEPENDENCIES: dict[str, str] = {
     "hypothesis": ">=6.170",  # drives schemathesis in tests/test_api_schema.py
     "mypy": ">=1.18",
     "pytest": ">=8.4",
+    # `pytest -n auto`: the slow lane waits on worker processes, in parallel.
+    "pytest-xdist": ">=3.8",
     "ruff": ">=0.14",
     "schemathesis": ">=4.32.5",  # 4.x API: as_transport_kwargs, validate_response
 }

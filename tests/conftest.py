@@ -8,6 +8,13 @@ import pytest
 from tests.rendering import isolated_environment, snapshot_template
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: xdist hands tests out in this order, so the
+    minutes-long suites start while the short tests fill the gaps around them,
+    instead of one of them starting last and running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_from_this_machine(
     tmp_path_factory: pytest.TempPathFactory,

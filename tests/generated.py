@@ -32,20 +32,28 @@ def assert_suite_and_mypy_pass(
     mypy_cache: Path | None,
     *,
     lane: str | None = None,
+    processes: int = 0,
     **environment: str,
 ) -> None:
     """uv sync, then the project's own suite (no failure, no skip) and mypy.
 
     ``lane`` is a marker expression (``"not slow"``: the quick lane); mypy is
     skipped when ``mypy_cache`` is None (another test of the same render ran it).
+    ``processes`` above 0 runs the suite on that many pytest-xdist processes.
     ``environment`` is added to the suite's environment (e.g. MONGODB_URL).
     """
     sync = run(["uv", "sync", "--quiet"], project)
     assert sync.returncode == 0, sync.stderr
 
     selection = ["-m", lane] if lane else []
+    parallel = ["-n", str(processes)] if processes else []
     tests = run(
-        ["uv", "run", "--no-sync", "pytest", "-q", *selection, f"--junitxml={report}"],
+        [
+            *("uv", "run", "--no-sync", "pytest", "-q"),
+            *selection,
+            *parallel,
+            f"--junitxml={report}",
+        ],
         project,
         **environment,
     )

@@ -63,13 +63,18 @@ def test_generated_project_passes_its_quick_lane_and_mypy(
     )
 
 
+@pytest.mark.long_running
 @pytest.mark.parametrize("answers", COVERING, ids=combination_id)
 def test_generated_project_passes_its_whole_suite(
     template: Path, tmp_path: Path, answers: Answers
 ) -> None:
     project = render(template, tmp_path / "project", answers)
 
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache=None)
+    # As the project's README and CI run it: `-n`, each test process on a queue
+    # of its own.
+    assert_suite_and_mypy_pass(
+        project, tmp_path / "junit.xml", mypy_cache=None, processes=2
+    )
 
 
 def test_unusual_answers_give_a_working_project(

@@ -48,6 +48,7 @@ def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=15)
 
 
+@pytest.mark.long_running
 @pytest.mark.parametrize("enable_job_queue", [False, True], ids=["no-queue", "queue"])
 def test_the_generated_suite_passes_with_mongodb_url_set(
     template: Path, tmp_path: Path, mongodb_url: str, enable_job_queue: bool
