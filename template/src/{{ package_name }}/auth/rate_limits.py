@@ -46,7 +46,9 @@ class AttemptLimiter:
                 with anyio.fail_after(SHARED_STORAGE_TIMEOUT_SECONDS):
                     return await self._count(self._shared, key)
             except (StorageError, TimeoutError) as error:
-                cause = error.storage_error if isinstance(error, StorageError) else error
+                cause = (
+                    error.storage_error if isinstance(error, StorageError) else error
+                )
                 logger.warning(
                     "Rate limit storage unavailable (%s); counting attempts "
                     "per process until it answers",
