@@ -78,6 +78,7 @@ def always_files(package: str) -> list[str]:
         f"{package}/accounts.py",
         f"{package}/api/access.py",
         f"{package}/api/auth.py",
+        f"{package}/api/body_deadline.py",
         f"{package}/api/dependencies.py",
         f"{package}/api/errors.py",
         f"{package}/api/health.py",

@@ -21,12 +21,12 @@ TOO_MANY_ATTEMPTS: dict[int | str, dict[str, str]] = {
 }
 
 
-def limit_attempts(request: Request) -> None:
+async def limit_attempts(request: Request) -> None:
     """Dependency: count an attempt of this route by this client address; 429
     with Retry-After beyond AUTH_RATE_LIMIT."""
     limiter: AttemptLimiter = request.app.state.auth_attempts
     client = request.client.host if request.client else "unknown"
-    if (wait := limiter.attempt(f"{request.url.path} {client}")) is not None:
+    if (wait := await limiter.attempt(f"{request.url.path} {client}")) is not None:
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
             detail="Too many attempts from this address; retry later.",

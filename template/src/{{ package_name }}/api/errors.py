@@ -1,6 +1,7 @@
 """Error answers: outages of the services behind the API answer 503, naming what
-is down and what to do; invalid requests 422 in short (validation.py); anything
-else a 500 that says nothing about the code (the traceback goes to the log)."""
+is down and what to do (the driver's own words too, outside production); invalid
+requests 422 in short (validation.py); anything else a 500 that says nothing
+about the code (the traceback goes to the log)."""
 
 import logging
 
@@ -9,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 
-from ..causes import describe
+from ..causes import cause_chain, describe
+from ..config import Environment, Settings
 from ..db import DatabaseUnavailableError
 from .validation import bounded_validation_error
 
@@ -29,17 +31,35 @@ def service_unavailable(detail: str) -> JSONResponse:
     )
 
 
-async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+def cause_for_client(request: Request, error: BaseException) -> str:
+    """` (the driver's words)` to put in an answer; nothing in production, where
+    they would tell anyone host names, addresses and versions behind the API
+    (the log has them: see log_outage)."""
+    settings: Settings = request.app.state.settings
+    if settings.environment is Environment.PRODUCTION:
+        return ""
+    return f" ({describe(error)})"
+
+
+def log_outage(request: Request, what: str, error: BaseException) -> None:
+    """Log an outage answered with 503 with its whole cause, untruncated: the
+    answer may not carry it. (On one line: an outage is not a bug, and a
+    traceback per request would bury the log.)"""
     logger.warning(
-        "%s %s: MongoDB unavailable: %s",
+        "%s %s: %s unavailable: %s",
         request.method,
         request.url.path,
-        describe(error),
+        what,
+        cause_chain(error),
     )
+
+
+async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    log_outage(request, "MongoDB", error)
     return service_unavailable(
-        f"The database (MongoDB) is unavailable ({describe(error)}). Nothing was "
-        "changed; retry shortly. If it lasts, check MONGODB_URL and that MongoDB "
-        "is running."
+        f"The database (MongoDB) is unavailable{cause_for_client(request, error)}. "
+        "Nothing was changed; retry shortly. If it lasts, check MONGODB_URL and "
+        "that MongoDB is running."
     )
 
 

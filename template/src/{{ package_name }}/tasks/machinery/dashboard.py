@@ -13,6 +13,7 @@ What the pages show is escaped and they load nothing from elsewhere
 """
 
 import hmac
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
@@ -21,7 +22,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Request
 from fastapi import status as http_status
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from streaq import Worker
 from streaq.constants import REDIS_GROUP
@@ -29,6 +30,8 @@ from streaq.types import Streaq
 from streaq.ui import get_worker
 from streaq.ui import router as streaq_router
 
+from ...api.errors import RETRY_AFTER_SECONDS, service_unavailable
+from ...causes import cause_chain
 from ...config import Settings, get_settings
 from ..worker import worker
 from .dashboard_headers import (
@@ -42,10 +45,20 @@ from .dashboard_pages import (
     inline_style_hashes,
     make_streaq_pages_safe,
 )
-from .dashboard_sessions import DashboardSessions
+from .dashboard_sessions import DashboardSessions, SessionStoreUnavailableError
 from .producer import connect_producer
 
+logger = logging.getLogger(__name__)
+
 SESSION_COOKIE = "dashboard_session"
+# The routes of the log-in form: a browser posted it, so it gets a page back.
+FORM_ROUTES = frozenset({"log_in", "log_out"})
+SESSIONS_UNAVAILABLE = (
+    "Log-in sessions are kept in the job queue's Redis, which is unavailable: "
+    "nobody can log in, log out or use a session now. Retry shortly; if it "
+    "lasts, check REDIS_URL and that Redis >= 7 is running. (A bearer token "
+    "still opens the dashboard.)"
+)
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Task dashboard: log in</title></head>
@@ -67,6 +80,25 @@ def login_page(request: Request, message: str, status_code: int) -> HTMLResponse
         LOGIN_PAGE.format(message=escape(message), action=action),
         status_code=status_code,
     )
+
+
+async def sessions_unavailable(request: Request, error: Exception) -> Response:
+    """503 while Redis is down, as a page with the log-in form for a browser (it
+    can retry from there), as JSON for scripts and htmx."""
+    logger.warning(
+        "%s %s: dashboard sessions unavailable: %s",
+        request.method,
+        request.url.path,
+        cause_chain(error),
+    )
+    route = request.scope.get("route")
+    if not (wants_a_page(request) or getattr(route, "name", None) in FORM_ROUTES):
+        return service_unavailable(SESSIONS_UNAVAILABLE)
+    page = login_page(
+        request, SESSIONS_UNAVAILABLE, http_status.HTTP_503_SERVICE_UNAVAILABLE
+    )
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
 
 
 def configured_token(settings: Settings) -> str | None:
@@ -151,6 +183,7 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
         headers=security_headers(content_security_policy(*inline_style_hashes(pages))),
     )
     dashboard.dependency_overrides[get_worker] = lambda: worker
+    dashboard.add_exception_handler(SessionStoreUnavailableError, sessions_unavailable)
     # Bootstrap and htmx for Streaq's pages: public code, served without the token.
     dashboard.mount(
         f"/{ASSETS_PATH}", StaticFiles(directory=ASSETS_DIR), name="dashboard_assets"

@@ -8,9 +8,28 @@ hash of the id only, so reading Redis gives no one a session.
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from streaq import Worker
+
+from ...causes import describe
+from .producer import REDIS_CONNECTION_ERRORS
+
+
+class SessionStoreUnavailableError(RuntimeError):
+    """Redis cannot be reached: no session can be opened, checked or ended."""
+
+
+@contextmanager
+def session_store() -> Iterator[None]:
+    """Turns a Redis outage into SessionStoreUnavailableError, which the
+    dashboard answers with 503 (a bug in here still surfaces as itself)."""
+    try:
+        yield
+    except REDIS_CONNECTION_ERRORS as error:
+        raise SessionStoreUnavailableError(describe(error)) from error
 
 
 class DashboardSessions:
@@ -28,11 +47,16 @@ class DashboardSessions:
     async def open(self) -> str:
         """A new session id, valid for max_age_seconds from now."""
         session_id = secrets.token_urlsafe(32)
-        await self.worker.redis.set(self.key(session_id), "1", ex=self.max_age_seconds)
+        with session_store():
+            await self.worker.redis.set(
+                self.key(session_id), "1", ex=self.max_age_seconds
+            )
         return session_id
 
     async def is_open(self, session_id: str) -> bool:
-        return await self.worker.redis.exists([self.key(session_id)]) == 1
+        with session_store():
+            return await self.worker.redis.exists([self.key(session_id)]) == 1
 
     async def end(self, session_id: str) -> None:
-        await self.worker.redis.delete([self.key(session_id)])
+        with session_store():
+            await self.worker.redis.delete([self.key(session_id)])

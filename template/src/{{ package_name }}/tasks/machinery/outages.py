@@ -6,7 +6,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from ...api.errors import service_unavailable
+from ...api.errors import cause_for_client, log_outage, service_unavailable
 from ...causes import describe, innermost_error
 from ..worker import worker
 from .pressure import REDIS_RESPONSE_ERRORS, WriteRefusal, write_refusal
@@ -20,16 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 async def queue_unavailable(request: Request, error: Exception) -> JSONResponse:
-    logger.warning(
-        "%s %s: job queue unavailable: %s",
-        request.method,
-        request.url.path,
-        describe(error),
-    )
+    log_outage(request, "job queue (Redis)", error)
     return service_unavailable(
-        f"The job queue (Redis) is unavailable ({describe(error)}). Nothing was "
-        "changed; retry shortly. If it lasts, check REDIS_URL and that Redis >= 7 "
-        "is running."
+        f"The job queue (Redis) is unavailable{cause_for_client(request, error)}. "
+        "Nothing was changed; retry shortly. If it lasts, check REDIS_URL and "
+        "that Redis >= 7 is running."
     )
 
 

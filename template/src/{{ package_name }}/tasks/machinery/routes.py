@@ -33,6 +33,7 @@ from ...api.dependencies import require_documents
 from ...config import Settings
 from ..diagnostics import ping
 from ..worker import worker
+from .attempt_limits import shared_attempt_limiter
 from .event_streams import StreamSlots, event_stream_slot, redis_pool_size
 from .owners import owner_of, record_owner
 from .producer import connect_producer
@@ -95,6 +96,8 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
         ) as redis,
     ):
         app.state.redis = redis
+        # Sign-up and log-in attempts: one limit for all API processes.
+        app.state.auth_attempts = shared_attempt_limiter(settings, redis)
         app.state.event_stream_slots = StreamSlots(
             per_owner=settings.event_streams_per_client,
             total=settings.event_streams_total,
