@@ -1,11 +1,21 @@
 """Liveness and readiness probes."""
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 
-from ..checks import run_checks
+from ..checks import CheckResult, run_checks
+from ..config import Environment
+
+logger = logging.getLogger(__name__)
+
+# What a production probe says instead of a check's own words: those name hosts,
+# versions and driver errors, and the probe answers anyone. `doctor` and the
+# log give operators the whole story.
+WITHHELD_OK = "ok"
+WITHHELD_FAILED = "unavailable (the log says why)"
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -43,12 +53,25 @@ async def ready(request: Request, response: Response) -> Readiness:
     results = await run_checks(
         request.app.state.settings, connections, connected=connections
     )
+    in_production = request.app.state.settings.environment is Environment.PRODUCTION
     reports = {
-        name: CheckReport(ok=result.ok, detail=result.detail)
+        name: report_of(result, withhold_detail=in_production)
         for name, result in results.items()
     }
+    for name, result in results.items():
+        if not result.ok:
+            logger.warning("readiness: %s is unavailable: %s", name, result.detail)
     if all(result.ok for result in results.values()):
         return Readiness(status="ok", checks=reports)
     response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     failed = ", ".join(name for name, result in results.items() if not result.ok)
     return Readiness(status=f"unavailable: {failed}", checks=reports)
+
+
+def report_of(result: CheckResult, *, withhold_detail: bool) -> CheckReport:
+    """A check as the probe reports it: its own words, or only ok or not."""
+    if not withhold_detail:
+        return CheckReport(ok=result.ok, detail=result.detail)
+    return CheckReport(
+        ok=result.ok, detail=WITHHELD_OK if result.ok else WITHHELD_FAILED
+    )
