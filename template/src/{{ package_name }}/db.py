@@ -60,7 +60,10 @@ async def open_database(
         if warn_if_embedded:
             logger.warning(
                 "MONGODB_URL is not set: using the embedded development store "
-                "(data %s). Set MONGODB_URL to use MongoDB.",
+                "(data %s). It is for trying the service out: writes slow down "
+                "as a collection grows (each insert checks every stored document "
+                "against the unique indexes), and it has no transactions, bulk "
+                "writes, $unwind or Link. Set MONGODB_URL to use MongoDB.",
                 reach,
             )
     try:
