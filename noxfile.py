@@ -43,8 +43,9 @@ def fast(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Template vs. baselines measured in one run; prints a table of ratios and
     writes it to benchmarks/latest.md. `-- --skip-matrix` leaves out the
-    ~20 minute matrix row. `-- --quick` is for iteration: under 5 minutes (one
-    round, 3 s HTTP runs, no time-to-green or matrix row), labelled QUICK, and
+    ~20 minute matrix row. `-- --quick` is for iteration: under 6 minutes (one
+    round, 3 s HTTP runs, fewer samples, no time-to-green, whole-suite or matrix
+    row), labelled QUICK, and
     written to benchmarks/latest-quick.md (git-ignored) so it never replaces the
     full run's figures. See README.md, "Benchmarks"."""
     session.run("python", "-m", "benchmarks", *session.posargs)

@@ -12,12 +12,21 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import green, httpbench, matrix, queuebench, render, startup
+from . import (
+    green,
+    httpbench,
+    innerloop,
+    matrix,
+    queuebench,
+    render,
+    startup,
+    storebench,
+)
 from .machine import describe
 from .plan import FULL, QUICK, Plan
 from .plan import describe as describe_plan
 from .procs import BenchmarkError, run
-from .project import Project, render_queue_on, sync
+from .project import Project, render_queue_off, render_queue_on, sync
 from .report import render_report
 from .runtime import REDIS_URL
 from .table import Row, Unmeasured
@@ -29,8 +38,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="under 5 min, for iteration: 1 round, 3 s HTTP runs, no time-to-green "
-        "or matrix row; labelled quick, written to benchmarks/latest-quick.md",
+        help="under 6 min, for iteration: 1 round, 3 s HTTP runs, fewer samples, "
+        "no time-to-green, whole-suite or matrix row; labelled quick, written to "
+        "benchmarks/latest-quick.md",
     )
     parser.add_argument(
         "--skip-matrix", action="store_true", help="leave out the ~20 min matrix row"
@@ -101,12 +111,15 @@ def main(argv: list[str]) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         print(
-            "[bench] rendering and installing the queue-on project ...",
+            "[bench] rendering and installing the queue-on and queue-off projects ...",
             file=sys.stderr,
             flush=True,
         )
         project: Project = render_queue_on(workdir / "project")
         sync(project)
+        # Only its import is measured (start-up); every other row is queue on.
+        queue_off: Project = render_queue_off(workdir / "project-queue-off")
+        sync(queue_off)
         python_version = run(
             [
                 str(project.python),
@@ -123,9 +136,18 @@ def main(argv: list[str]) -> int:
             "Render", lambda: [render.measure(workdir, plan.render_repeats)]
         )
         if plan.green:
-            collector.section("Time to green", lambda: [green.measure(workdir)])
+            collector.section("Time to green", lambda: green.measure(workdir))
         else:
-            collector.rows.append(Unmeasured(green.ROW, skipped))
+            collector.rows.extend(Unmeasured(row, skipped) for row in green.ROWS)
+        collector.section(
+            "Inner loop",
+            lambda: innerloop.measure(
+                project, plan.quick_lane_runs, whole_suite=plan.whole_suite
+            ),
+        )
+        collector.section(
+            "Dev store", lambda: storebench.measure(project, plan.store_samples)
+        )
         collector.section("HTTP", lambda: httpbench.measure(project, settings))
         collector.section(
             "HTTP authentication",
@@ -138,7 +160,8 @@ def main(argv: list[str]) -> int:
             "Queue API", lambda: httpbench.measure_enqueue_api(project, settings)
         )
         collector.section(
-            "Start-up", lambda: startup.measure(project, plan.startup_repeats)
+            "Start-up",
+            lambda: startup.measure(project, queue_off, plan.startup_repeats),
         )
         if not plan.matrix:
             reason = skipped if plan.quick else "not measured (--skip-matrix)"

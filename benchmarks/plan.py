@@ -5,7 +5,7 @@ so a quick run's ratios point the same direction, with wider noise."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import queuebench, render, startup
+from . import innerloop, queuebench, render, startup, storebench
 from .wrk import LoadSettings
 
 HERE = Path(__file__).resolve().parent
@@ -22,8 +22,12 @@ class Plan:
     render_repeats: int
     startup_repeats: int
     queue_rounds: int
-    # Time to green runs the generated suite twice (~2.5 min); the matrix ~20 min.
+    store_samples: int  # timed inserts per collection size
+    quick_lane_runs: int  # timed `pytest -m "not slow"` runs (median reported)
+    # Time to green copies, installs and tests three projects twice (~5 min); the
+    # inner loop's whole-suite run ~1 min; the matrix ~20 min.
     green: bool
+    whole_suite: bool
     matrix: bool
     output: Path
 
@@ -34,20 +38,27 @@ FULL = Plan(
     render_repeats=render.REPEATS,
     startup_repeats=startup.REPEATS,
     queue_rounds=queuebench.ROUNDS,
+    store_samples=storebench.SAMPLES,
+    quick_lane_runs=innerloop.REPEATS,
     green=True,
+    whole_suite=True,
     matrix=True,
     output=FULL_OUTPUT,
 )
 
-# Under 5 minutes on the 2-core machine: one round of everything, 3 s wrk runs
-# after 1 s of warm-up, and neither of the two rows that run whole test suites.
+# Under 6 minutes on the 2-core machine: one round of everything, 3 s wrk runs
+# after 1 s of warm-up, one quick-lane run, 5 inserts per store size, and none
+# of the rows that run whole test suites.
 QUICK = Plan(
     quick=True,
     load=LoadSettings(seconds=3, warmup_seconds=1, rounds=1),
     render_repeats=3,
     startup_repeats=3,
     queue_rounds=1,
+    store_samples=5,
+    quick_lane_runs=1,
     green=False,
+    whole_suite=False,
     matrix=False,
     output=QUICK_OUTPUT,
 )
@@ -64,6 +75,8 @@ def describe(plan: Plan) -> str:
         f"{counted(plan.queue_rounds, 'round')} per queue worker, "
         f"{plan.load.warmup_seconds} s warm-up then {plan.load.seconds} s per "
         f"HTTP run, {counted(plan.render_repeats, 'render')} and "
-        f"{counted(plan.startup_repeats, 'start-up')} per side"
+        f"{counted(plan.startup_repeats, 'start-up')} per side, "
+        f"{counted(plan.store_samples, 'insert')} per store size, "
+        f"{counted(plan.quick_lane_runs, 'quick-lane run')}"
     )
     return text + (" (quick mode)." if plan.quick else ".")

@@ -21,6 +21,8 @@ QUEUE_ON_ANSWERS = {
     "author_email": "a@b.co",
     "author_name": "A",
 }
+# The other answer to the queue question, for the rows that measure both.
+QUEUE_OFF_ANSWERS = {**QUEUE_ON_ANSWERS, "enable_job_queue": "false"}
 SLUG = "bench-svc"
 PACKAGE = "bench_svc"
 
@@ -109,14 +111,22 @@ def check_python(root: Path) -> str:
     return pinned
 
 
-def render_queue_on(destination: Path) -> Project:
+def render_project(destination: Path, answers: Mapping[str, str]) -> Project:
     run(
-        copier_command(TEMPLATE_ROOT, destination, QUEUE_ON_ANSWERS),
+        copier_command(TEMPLATE_ROOT, destination, answers),
         cwd=TEMPLATE_ROOT,
         env=clean_env(),
     )
     check_python(destination)
     return Project(destination, SLUG, PACKAGE)
+
+
+def render_queue_on(destination: Path) -> Project:
+    return render_project(destination, QUEUE_ON_ANSWERS)
+
+
+def render_queue_off(destination: Path) -> Project:
+    return render_project(destination, QUEUE_OFF_ANSWERS)
 
 
 def sync(project: Project) -> None:

@@ -1,11 +1,14 @@
 """The report: one markdown table of template figure, baseline figure and ratio."""
 
+import math
 from dataclasses import dataclass
 
 from .stats import Better, speed_ratio
 
 # The sign after a ratio, spelled out: ruff flags it as a look-alike of "x".
 TIMES = "\N{MULTIPLICATION SIGN}"
+AT_LEAST = "\N{GREATER-THAN OR EQUAL TO}"
+AT_MOST = "\N{LESS-THAN OR EQUAL TO}"
 HEADER = ("measure", "template", "baseline", "ratio")
 # The first header cell of a quick run's table: a table copied out of its report
 # still says it is not the published figures.
@@ -14,17 +17,47 @@ QUICK_MEASURE = "measure (QUICK run, not published figures)"
 
 @dataclass(frozen=True)
 class Measurement:
-    """One compared figure; `unit` decides how both values are printed."""
+    """One compared figure; `unit` decides how both values are printed.
+
+    `target_ratio`, when set, is the least ratio the template has promised (e.g.
+    0.5: at least half as fast as its baseline); the ratio cell says whether
+    this run met it.
+    """
 
     measure: str
     template: float
     baseline: float
     unit: str
     better: Better
+    target_ratio: float | None = None
 
     @property
     def ratio(self) -> float:
         return speed_ratio(self.template, self.baseline, self.better)
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the ratio reaches its target; None without one."""
+        if self.target_ratio is None:
+            return None
+        return self.ratio >= self.target_ratio
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure held to a fixed limit instead of a baseline (the inner loop's
+    seconds): the baseline column shows the limit and the last column whether
+    this run kept under it. A limit is a promise about this machine; a ratio
+    to some other project would not say whether the promise holds."""
+
+    measure: str
+    value: float
+    limit: float  # the most the figure may be: these are all times
+    unit: str
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.limit
 
 
 @dataclass(frozen=True)
@@ -52,13 +85,16 @@ class Cost:
         return self.template - self.baseline
 
 
-Row = Measurement | Unmeasured | Cost
+Row = Measurement | Unmeasured | Cost | Target
 
 
 def format_value(value: float, unit: str) -> str:
     """Seconds and milliseconds keep three significant figures; rates are whole."""
     if unit == "s":
         return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+    if unit == "ms" and value < 0.1:
+        # A store with nothing to do (the dict baseline): microseconds.
+        return f"{value * 1000:.1f} \N{MICRO SIGN}s"
     if unit == "ms":
         return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
     if unit == "min":
@@ -67,7 +103,25 @@ def format_value(value: float, unit: str) -> str:
 
 
 def format_ratio(ratio: float) -> str:
+    """Two decimals; below 0.01, two significant figures, so that a store against
+    a dict reads "0.000082" rather than a bare "0.00"."""
+    if 0 < ratio < 0.01:
+        return f"{ratio:.{1 - math.floor(math.log10(ratio))}f}{TIMES}"
     return f"{ratio:.2f}{TIMES}"
+
+
+def verdict(met: bool) -> str:
+    """Met or not, the miss in bold so it stands out in a long table."""
+    return "met" if met else "**not met**"
+
+
+def format_ratio_cell(row: Measurement) -> str:
+    """The ratio, and with a target, the target and whether this run met it."""
+    text = format_ratio(row.ratio)
+    if row.target_ratio is None or row.met is None:
+        return text
+    target = format_ratio(row.target_ratio)
+    return f"{text} (target {AT_LEAST} {target}: {verdict(row.met)})"
 
 
 def format_added(added: float, unit: str) -> str:
@@ -89,7 +143,14 @@ def render_table(rows: list[Row], *, quick: bool = False) -> str:
                 row.measure,
                 format_value(row.template, row.unit),
                 format_value(row.baseline, row.unit),
-                format_ratio(row.ratio),
+                format_ratio_cell(row),
+            ]
+        elif isinstance(row, Target):
+            cells = [
+                row.measure,
+                format_value(row.value, row.unit),
+                f"target {AT_MOST} {format_value(row.limit, row.unit)}",
+                verdict(row.met),
             ]
         elif isinstance(row, Cost):
             cells = [

@@ -5,17 +5,21 @@ from pathlib import Path
 import pytest
 
 from benchmarks.__main__ import parse_args, plan_from_args
+from benchmarks.green import ROWS as GREEN_ROWS
 from benchmarks.machine import cpu_model, memory_gib
 from benchmarks.matrix import summarise
-from benchmarks.plan import FULL_OUTPUT, QUICK_OUTPUT, describe
+from benchmarks.plan import FULL, FULL_OUTPUT, QUICK_OUTPUT, describe
 from benchmarks.procs import BenchmarkError
 from benchmarks.report import QUICK_WARNING, render_report
 from benchmarks.stats import Better, median, percentile, speed_ratio
+from benchmarks.storebench import parse as parse_store_inserts
 from benchmarks.table import (
     Cost,
     Measurement,
     Row,
+    Target,
     Unmeasured,
+    format_ratio,
     format_value,
     render_table,
 )
@@ -147,6 +151,7 @@ def test_table_has_one_line_per_row_and_ratio_direction() -> None:
         (1.234, "s", "1.23 s"),
         (0.0421, "s", "42 ms"),
         (12.34, "ms", "12.3 ms"),
+        (0.0091, "ms", "9.1 \N{MICRO SIGN}s"),
         (900.0, "min", "15.0 min"),
         (12345.6, "tasks/s", "12,346 tasks/s"),
     ],
@@ -182,6 +187,7 @@ def test_a_full_run_by_default() -> None:
     assert plan.load.seconds == 10
     assert plan.queue_rounds == 3
     assert plan.green
+    assert plan.whole_suite
     assert plan.matrix
     assert plan.output == FULL_OUTPUT
 
@@ -201,7 +207,11 @@ def test_quick_runs_less_and_writes_its_own_file() -> None:
     assert plan.load.warmup_seconds == 1
     assert plan.queue_rounds == 1
     assert not plan.green
+    assert not plan.whole_suite
     assert not plan.matrix
+    # Fewer samples of the cheap rows, but still measured.
+    assert 0 < plan.store_samples < FULL.store_samples
+    assert 0 < plan.quick_lane_runs < FULL.quick_lane_runs
     # Never the full run's file: a quick run cannot replace the published figures.
     assert plan.output == QUICK_OUTPUT
     assert plan.output != FULL_OUTPUT
@@ -224,9 +234,12 @@ def test_explicit_options_override_the_quick_amounts(tmp_path: Path) -> None:
 def test_the_plan_is_stated_in_the_notes() -> None:
     assert describe(plan_from_args(parse_args(["--quick"]))) == (
         "This run: 1 round per HTTP app and 1 round per queue worker, 1 s warm-up "
-        "then 3 s per HTTP run, 3 renders and 3 start-ups per side (quick mode)."
+        "then 3 s per HTTP run, 3 renders and 3 start-ups per side, 5 inserts "
+        "per store size, 1 quick-lane run (quick mode)."
     )
-    assert describe(plan_from_args(parse_args([]))).endswith("per side.")
+    assert describe(plan_from_args(parse_args([]))).endswith(
+        "per side, 20 inserts per store size, 3 quick-lane runs."
+    )
 
 
 def test_a_cost_row_shows_the_difference_in_place_of_a_ratio() -> None:
@@ -238,8 +251,10 @@ def test_a_cost_row_shows_the_difference_in_place_of_a_ratio() -> None:
     )
     lines = table.splitlines()
     assert lines[2] == "| argon2 per sign-up | 30.0 ms | 5.00 ms | +25.0 ms |"
+    # Under 0.1 ms, a figure or difference is shown in microseconds.
     assert lines[3] == (
-        "| auth per request (noise) | 0.50 ms | 0.52 ms | \N{MINUS SIGN}0.02 ms |"
+        "| auth per request (noise) | 0.50 ms | 0.52 ms "
+        "| \N{MINUS SIGN}20.0 \N{MICRO SIGN}s |"
     )
 
 
@@ -258,3 +273,71 @@ def test_a_quick_report_is_labelled_from_its_title() -> None:
     full = render_report("- CPU: test", rows, ["This run: full."])
     assert "QUICK" not in full
     assert full.startswith("# Benchmarks (`uv run nox -s bench`)")
+
+
+def test_a_target_row_shows_its_limit_and_whether_it_was_met() -> None:
+    table = render_table(
+        [
+            Target("quick lane", 8.0, 10.0, "s"),
+            Target("whole suite", 61.5, 45.0, "s"),
+        ]
+    )
+    lines = table.splitlines()
+    assert (
+        lines[2]
+        == "| quick lane | 8.00 s | target \N{LESS-THAN OR EQUAL TO} 10.00 s | met |"
+    )
+    assert lines[3] == (
+        "| whole suite | 61.50 s | target \N{LESS-THAN OR EQUAL TO} 45.00 s "
+        "| **not met** |"
+    )
+
+
+def test_a_limit_reached_exactly_is_met() -> None:
+    assert Target("edge", 10.0, 10.0, "s").met
+
+
+def test_a_ratio_target_is_stated_after_the_ratio() -> None:
+    times = "\N{MULTIPLICATION SIGN}"
+    at_least = "\N{GREATER-THAN OR EQUAL TO}"
+    rows: list[Row] = [
+        Measurement("import on", 0.835, 0.287, "s", Better.LOWER, target_ratio=0.5),
+        Measurement("import off", 0.4, 0.3, "s", Better.LOWER, target_ratio=0.5),
+        Measurement("no target", 0.4, 0.3, "s", Better.LOWER),
+    ]
+    lines = render_table(rows).splitlines()
+    assert lines[2].endswith(
+        f"| 0.34{times} (target {at_least} 0.50{times}: **not met**) |"
+    )
+    assert lines[3].endswith(f"| 0.75{times} (target {at_least} 0.50{times}: met) |")
+    assert lines[4].endswith(f"| 0.75{times} |")
+
+
+def test_store_inserts_become_one_row_per_size_in_milliseconds() -> None:
+    output = (
+        '{"template": {"10": [0.012, 0.014, 0.013], "1000": [0.06, 0.05, 0.07]},'
+        ' "baseline": {"10": [1e-05, 2e-05, 3e-05], "1000": [1e-05, 1e-05, 1e-05]}}'
+    )
+    small, large = parse_store_inserts(output)
+    assert "10 documents" in small.measure
+    assert "1,000 documents" in large.measure
+    assert small.unit == large.unit == "ms"
+    assert small.template == pytest.approx(13.0)
+    assert small.baseline == pytest.approx(0.02)
+    assert large.template == pytest.approx(60.0)
+    assert large.better is Better.LOWER
+
+
+def test_time_to_green_has_a_row_per_queue_answer() -> None:
+    on, off = GREEN_ROWS
+    assert "queue on" in on
+    assert "queue off" in off
+    assert "pytest -n auto" in on
+
+
+@pytest.mark.parametrize(
+    ("ratio", "text"),
+    [(0.34, "0.34"), (0.05, "0.05"), (0.0051, "0.0051"), (8.2e-05, "0.000082")],
+)
+def test_small_ratios_keep_two_significant_figures(ratio: float, text: str) -> None:
+    assert format_ratio(ratio) == f"{text}\N{MULTIPLICATION SIGN}"
