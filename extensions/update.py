@@ -35,7 +35,6 @@ BASE_SECRETS: list[tuple[str, str]] = [
 ]
 QUEUE_SECRETS: list[tuple[str, str]] = [
     ("TASK_SIGNING_SECRET", "Signs task payloads; API and workers share it."),
-    ("DASHBOARD_TOKEN", "Opens the task dashboard at /admin/tasks (log in with it)."),
 ]
 DOCKER_SECRETS: list[tuple[str, str]] = [
     ("MONGO_ROOT_PASSWORD", "docker compose: password of MongoDB's root account."),

@@ -497,14 +497,13 @@ def test_turning_the_queue_on_gives_the_env_lines_that_add_its_secrets(
     commands = [line.strip() for line in message.splitlines() if ">> .env" in line]
     assert [command.split("=")[0] for command in commands] == [
         'echo "TASK_SIGNING_SECRET',
-        'echo "DASHBOARD_TOKEN',
         'echo "REDIS_PASSWORD',  # the compose file's Redis (use_docker's default)
     ]
     assert "Dependencies changed: run `uv lock`" in message
     for command in commands:
         subprocess.run(["sh", "-c", command], cwd=project, check=True)
     env = (project / ".env").read_text()
-    for name in ("TASK_SIGNING_SECRET", "DASHBOARD_TOKEN", "REDIS_PASSWORD"):
+    for name in ("TASK_SIGNING_SECRET", "REDIS_PASSWORD"):
         assert re.search(rf"^{name}=[A-Za-z0-9_-]{{32,}}$", env, re.MULTILINE)
         # The message holds the command that makes the secret, never a secret.
         assert f"{name}=$(python3 -c" in message

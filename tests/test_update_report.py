@@ -131,7 +131,7 @@ def test_a_pyproject_in_conflict_is_reported_as_needing_a_lock(
 
 def test_env_lines_are_given_only_for_missing_secrets(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
-        "ENVIRONMENT=development\n# DASHBOARD_TOKEN=\nTASK_SIGNING_SECRET=abc\n"
+        "ENVIRONMENT=development\n# TOKEN_SECRET=\nTASK_SIGNING_SECRET=abc\n"
     )
 
     lines = update_report.missing_env_lines(
@@ -140,7 +140,6 @@ def test_env_lines_are_given_only_for_missing_secrets(tmp_path: Path) -> None:
 
     assert lines == [
         f'echo "TOKEN_SECRET=$({update_report.SECRET_COMMAND})" >> .env',
-        f'echo "DASHBOARD_TOKEN=$({update_report.SECRET_COMMAND})" >> .env',
     ]
     assert update_report.missing_env_lines(
         tmp_path, enable_job_queue=False, use_docker=False
@@ -167,7 +166,7 @@ def test_the_compose_passwords_are_missing_secrets_with_docker_on(
     tmp_path: Path, enable_job_queue: bool, wanted: list[str]
 ) -> None:
     # compose refuses to start without them; the queue's Redis only exists with it.
-    (tmp_path / ".env").write_text("DASHBOARD_TOKEN=abc\n")
+    (tmp_path / ".env").write_text("ENVIRONMENT=development\n")
 
     lines = update_report.missing_env_lines(
         tmp_path, enable_job_queue=enable_job_queue, use_docker=True

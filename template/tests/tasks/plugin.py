@@ -17,9 +17,6 @@ from tests.tasks.support.redis_server import RedisServer, start_redis_server
 # Set in pytest_configure: where the tests find Redis, or why there is none.
 redis_server: RedisServer | None = None
 redis_unavailable_reason = ""
-# The dashboard token every test process and worker sees (a developer's .env may
-# hold another one).
-DASHBOARD_TEST_TOKEN = uuid.uuid4().hex
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,7 +35,6 @@ def pytest_configure(config: pytest.Config) -> None:
     # A queue of its own, so parallel runs sharing one Redis never meet.
     os.environ["QUEUE_NAME"] = f"test-{uuid.uuid4().hex}"
     os.environ["TASK_SIGNING_SECRET"] = uuid.uuid4().hex
-    os.environ["DASHBOARD_TOKEN"] = DASHBOARD_TEST_TOKEN
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

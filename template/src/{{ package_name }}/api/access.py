@@ -2,7 +2,8 @@
 names it. `authenticate` runs before every route of the app (see app.py), so a
 route added later is protected without anyone remembering to protect it.
 
-The task dashboard at /admin/tasks is a mounted app with its own log-in.
+The task dashboard at /admin/tasks is a mounted app with its own log-in, for
+admins only (the same accounts and access tokens).
 """
 
 from typing import Annotated
@@ -69,22 +70,32 @@ async def authenticate(
             "Log in first: POST /auth/token, then send the token as "
             "'Authorization: Bearer <token>'."
         )
-    settings: Settings = request.app.state.settings
+    request.state.user = await token_user(
+        token, request.app.state.settings, request.app.state.documents
+    )
+
+
+async def find_user(user_id: str) -> User | None:
+    """The user with this id, or None (no such user, or not an id at all)."""
+    if not PydanticObjectId.is_valid(user_id):
+        return None
+    return await User.get(PydanticObjectId(user_id))
+
+
+async def token_user(token: str, settings: Settings, binding: DocumentBinding) -> User:
+    """The user an access token names; 401 when the token is invalid or expired,
+    or its user is gone since the token was made (then the token is void)."""
     try:
         user_id = read_access_token(token, settings)
     except InvalidTokenError:
         raise not_authenticated(
             "The access token is invalid or expired; log in again."
         ) from None
-    # The user may be gone since the token was made: then the token is void.
-    binding: DocumentBinding = request.app.state.documents
     await binding.ensure_bound()
-    user = None
-    if PydanticObjectId.is_valid(user_id):
-        user = await User.get(PydanticObjectId(user_id))
+    user = await find_user(user_id)
     if user is None:
         raise not_authenticated("The access token's user no longer exists.")
-    request.state.user = user
+    return user
 
 
 def current_user(request: Request) -> User:

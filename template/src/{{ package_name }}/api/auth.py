@@ -21,12 +21,25 @@ TOO_MANY_ATTEMPTS: dict[int | str, dict[str, str]] = {
 }
 
 
+# Log-in attempts are counted under this path wherever they are made (here, and
+# on the task dashboard's form): guessing a password at either spends one budget.
+LOG_IN_PATH = "/auth/token"
+
+
+async def count_attempt(
+    limiter: AttemptLimiter, path: str, request: Request
+) -> float | None:
+    """Count an attempt at `path` by the request's client address: None if it
+    is allowed, else the seconds to wait (AUTH_RATE_LIMIT)."""
+    client = request.client.host if request.client else "unknown"
+    return await limiter.attempt(f"{path} {client}")
+
+
 async def limit_attempts(request: Request) -> None:
     """Dependency: count an attempt of this route by this client address; 429
     with Retry-After beyond AUTH_RATE_LIMIT."""
     limiter: AttemptLimiter = request.app.state.auth_attempts
-    client = request.client.host if request.client else "unknown"
-    if (wait := await limiter.attempt(f"{request.url.path} {client}")) is not None:
+    if (wait := await count_attempt(limiter, request.url.path, request)) is not None:
         raise HTTPException(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
             detail="Too many attempts from this address; retry later.",
@@ -56,10 +69,8 @@ async def log_in(
 ) -> AccessToken:
     """Exchange an email (the `username` field) and password for an access token;
     send it as `Authorization: Bearer <token>` until it expires."""
-    user = await User.find_one(User.email == normalize_email(form.username))
-    known_hash = user.password_hash if user else None
-    # Unknown email and wrong password get the same answer in the same time.
-    if not await verify_password(form.password, known_hash) or user is None:
+    user = await user_with_password(form.username, form.password)
+    if user is None:
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
             detail="Wrong email or password.",
@@ -67,3 +78,13 @@ async def log_in(
         )
     settings: Settings = request.app.state.settings
     return AccessToken(access_token=mint_access_token(str(user.id), settings))
+
+
+async def user_with_password(email: str, password: str) -> User | None:
+    """The user with `email` (in any case) if `password` is theirs, else None.
+    An unknown email takes as long as a wrong password: timing reveals nothing."""
+    user = await User.find_one(User.email == normalize_email(email))
+    known_hash = user.password_hash if user else None
+    if not await verify_password(password, known_hash) or user is None:
+        return None
+    return user

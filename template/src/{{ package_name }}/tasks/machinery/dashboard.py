@@ -1,20 +1,21 @@
-"""Streaq's web dashboard, behind DASHBOARD_TOKEN.
+"""Streaq's web dashboard, for admins (users with the admin role: `make-admin`).
 
 Mounted by the API at /admin/tasks, or served on its own by
 the `worker --dashboard-port 8001` command. Its pages can abort tasks and delete
-cron jobs, so every route of it needs the token: as `Authorization: Bearer
-<token>`, or as the session cookie the login form sets (a session ends after
-DASHBOARD_SESSION_MAX_AGE_SECONDS or on logging out). Without a token configured
-there is no dashboard at all.
+cron jobs, so every route of it needs an admin: an admin's access token as
+`Authorization: Bearer <token>` (POST /auth/token), or the session cookie the
+login form sets on an admin's email and password. A session ends after
+DASHBOARD_SESSION_MAX_AGE_SECONDS, on logging out, or as soon as its user is no
+longer an admin. Log-in attempts count against AUTH_RATE_LIMIT together with
+POST /auth/token's.
 
 What the pages show is escaped and they load nothing from elsewhere
 (`dashboard_pages.py`); every response carries a strict Content-Security-Policy
 (`dashboard_headers.py`).
 """
 
-import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from html import escape
 from typing import Annotated, Any
@@ -24,16 +25,25 @@ from fastapi import Cookie, Depends, FastAPI, Form, Header, HTTPException, Reque
 from fastapi import status as http_status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pymongo.errors import ConnectionFailure
+from redis.asyncio import Redis
+from starlette.datastructures import State
 from streaq import Worker
 from streaq.constants import REDIS_GROUP
 from streaq.types import Streaq
 from streaq.ui import get_worker
 from streaq.ui import router as streaq_router
 
+from ...api.access import find_user, token_user
+from ...api.auth import LOG_IN_PATH, count_attempt, user_with_password
 from ...api.errors import RETRY_AFTER_SECONDS, service_unavailable
+from ...auth.rate_limits import AttemptLimiter, retry_after_header
 from ...causes import cause_chain
 from ...config import Settings, get_settings
+from ...db import DatabaseUnavailableError, DocumentBinding, open_database
+from ...models import User
 from ..worker import worker
+from .attempt_limits import shared_attempt_limiter
 from .dashboard_headers import (
     SecurityHeaders,
     content_security_policy,
@@ -56,9 +66,18 @@ FORM_ROUTES = frozenset({"log_in", "log_out"})
 SESSIONS_UNAVAILABLE = (
     "Log-in sessions are kept in the job queue's Redis, which is unavailable: "
     "nobody can log in, log out or use a session now. Retry shortly; if it "
-    "lasts, check REDIS_URL and that Redis >= 7 is running. (A bearer token "
-    "still opens the dashboard.)"
+    "lasts, check REDIS_URL and that Redis >= 7 is running."
 )
+ACCOUNTS_UNAVAILABLE = (
+    "The accounts are kept in the database (MongoDB), which is unavailable: "
+    "nobody can log in now. Retry shortly; if it lasts, check MONGODB_URL and "
+    "that MongoDB is running."
+)
+WELCOME = "Log in as an admin (the make-admin command makes a user one)."
+# One answer to a wrong email, a wrong password and a user who is no admin: the
+# form tells no one which accounts exist or who is an admin.
+REFUSED = "Wrong email or password, or not an admin."
+TOO_MANY_ATTEMPTS = "Too many attempts from this address; retry later."
 
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Task dashboard: log in</title></head>
@@ -66,12 +85,16 @@ LOGIN_PAGE = """<!DOCTYPE html>
   <h1>Task dashboard</h1>
   <p>{message}</p>
   <form method="post" action="{action}">
-    <label>Token <input type="password" name="token" autocomplete="current-password"
+    <label>Email <input type="email" name="email" autocomplete="username"
       required></label>
+    <label>Password <input type="password" name="password"
+      autocomplete="current-password" required></label>
     <button type="submit">Log in</button>
   </form>
 </body></html>
 """
+
+OutageHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def login_page(request: Request, message: str, status_code: int) -> HTMLResponse:
@@ -82,30 +105,26 @@ def login_page(request: Request, message: str, status_code: int) -> HTMLResponse
     )
 
 
-async def sessions_unavailable(request: Request, error: Exception) -> Response:
-    """503 while Redis is down, as a page with the log-in form for a browser (it
-    can retry from there), as JSON for scripts and htmx."""
-    logger.warning(
-        "%s %s: dashboard sessions unavailable: %s",
-        request.method,
-        request.url.path,
-        cause_chain(error),
-    )
-    route = request.scope.get("route")
-    if not (wants_a_page(request) or getattr(route, "name", None) in FORM_ROUTES):
-        return service_unavailable(SESSIONS_UNAVAILABLE)
-    page = login_page(
-        request, SESSIONS_UNAVAILABLE, http_status.HTTP_503_SERVICE_UNAVAILABLE
-    )
-    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return page
+def unavailable(message: str) -> OutageHandler:
+    """The answer to an outage (of Redis, of the database): 503, as a page with
+    the log-in form for a browser (it can retry from there), as JSON for scripts
+    and htmx."""
 
+    async def answer(request: Request, error: Exception) -> Response:
+        logger.warning(
+            "%s %s: dashboard log-in unavailable: %s",
+            request.method,
+            request.url.path,
+            cause_chain(error),
+        )
+        route = request.scope.get("route")
+        if not (wants_a_page(request) or getattr(route, "name", None) in FORM_ROUTES):
+            return service_unavailable(message)
+        page = login_page(request, message, http_status.HTTP_503_SERVICE_UNAVAILABLE)
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return page
 
-def configured_token(settings: Settings) -> str | None:
-    """DASHBOARD_TOKEN, or None when it is unset or empty (the dashboard is off)."""
-    if settings.dashboard_token is None:
-        return None
-    return settings.dashboard_token.get_secret_value() or None
+    return answer
 
 
 def wants_a_page(request: Request) -> bool:
@@ -132,23 +151,43 @@ def session_cookie_options(request: Request) -> dict[str, Any]:
     }
 
 
-def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
-    """The dashboard app for `worker`, or None when DASHBOARD_TOKEN is not set."""
-    token = configured_token(settings)
-    if token is None:
-        return None
+def create_dashboard(settings: Settings, worker: Worker[Any], host: State) -> FastAPI:
+    """The dashboard app for `worker`. `host` is the state of the app serving it,
+    which holds, once that app has started, the accounts' DocumentBinding
+    (`documents`) and the log-in AttemptLimiter (`auth_attempts`)."""
     pages = make_streaq_pages_safe()
     sessions = DashboardSessions(worker, settings.dashboard_session_max_age_seconds)
 
-    async def require_token(
+    async def session_admin(session_id: str) -> User | None:
+        """The admin whose session this is; None when it is over, or when its user
+        is no longer an admin (or gone): then it is ended for good."""
+        user_id = await sessions.owner(session_id)
+        if user_id is None:
+            return None
+        documents: DocumentBinding = host.documents
+        await documents.ensure_bound()
+        user = await find_user(user_id)
+        if user is None or not user.is_admin:
+            await sessions.end(session_id)
+            return None
+        return user
+
+    async def require_admin(
         request: Request,
         authorization: Annotated[str | None, Header()] = None,
         dashboard_session: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
     ) -> None:
-        bearer = (authorization or "").removeprefix("Bearer ")
-        if hmac.compare_digest(bearer.encode(), token.encode()):
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() == "bearer" and token:
+            # A script: 401 for a token that is no good, 403 for a user's.
+            user = await token_user(token, settings, host.documents)
+            if not user.is_admin:
+                raise HTTPException(
+                    status_code=http_status.HTTP_403_FORBIDDEN,
+                    detail="The task dashboard is for admins only.",
+                )
             return
-        if dashboard_session is not None and await sessions.is_open(dashboard_session):
+        if dashboard_session is not None and await session_admin(dashboard_session):
             return
         login = request.url_for("dashboard_login").path
         if wants_a_page(request):
@@ -163,8 +202,9 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
             headers["HX-Redirect"] = login
         raise HTTPException(
             status_code=http_status.HTTP_401_UNAUTHORIZED,
-            detail="The task dashboard needs DASHBOARD_TOKEN: log in at ./login "
-            "or send 'Authorization: Bearer <token>'.",
+            detail="The task dashboard is for admins: log in at ./login, or send "
+            "an admin's access token (POST /auth/token) as "
+            "'Authorization: Bearer <token>'.",
             headers=headers,
         )
 
@@ -183,28 +223,39 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
         headers=security_headers(content_security_policy(*inline_style_hashes(pages))),
     )
     dashboard.dependency_overrides[get_worker] = lambda: worker
-    dashboard.add_exception_handler(SessionStoreUnavailableError, sessions_unavailable)
-    # Bootstrap and htmx for Streaq's pages: public code, served without the token.
+    dashboard.add_exception_handler(
+        SessionStoreUnavailableError, unavailable(SESSIONS_UNAVAILABLE)
+    )
+    for outage in (DatabaseUnavailableError, ConnectionFailure):
+        dashboard.add_exception_handler(outage, unavailable(ACCOUNTS_UNAVAILABLE))
+    # Bootstrap and htmx for Streaq's pages: public code, served to anyone.
     dashboard.mount(
         f"/{ASSETS_PATH}", StaticFiles(directory=ASSETS_DIR), name="dashboard_assets"
     )
 
     @dashboard.get("/login", response_class=HTMLResponse, name="dashboard_login")
     async def show_login(request: Request) -> HTMLResponse:
-        return login_page(
-            request, "Enter the dashboard token.", http_status.HTTP_200_OK
-        )
+        return login_page(request, WELCOME, http_status.HTTP_200_OK)
 
     @dashboard.post("/login", response_class=HTMLResponse, response_model=None)
     async def log_in(
         request: Request,
-        token_given: Annotated[str, Form(alias="token")],
+        email: Annotated[str, Form()],
+        password: Annotated[str, Form()],
         dashboard_session: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
     ) -> HTMLResponse | RedirectResponse:
-        if not hmac.compare_digest(token_given.encode(), token.encode()):
-            return login_page(
-                request, "Wrong token.", http_status.HTTP_401_UNAUTHORIZED
+        limiter: AttemptLimiter = host.auth_attempts
+        if (wait := await count_attempt(limiter, LOG_IN_PATH, request)) is not None:
+            refused = login_page(
+                request, TOO_MANY_ATTEMPTS, http_status.HTTP_429_TOO_MANY_REQUESTS
             )
+            refused.headers.update(retry_after_header(wait))
+            return refused
+        documents: DocumentBinding = host.documents
+        await documents.ensure_bound()
+        user = await user_with_password(email, password)
+        if user is None or not user.is_admin:
+            return login_page(request, REFUSED, http_status.HTTP_401_UNAUTHORIZED)
         if dashboard_session is not None:
             # A new log-in replaces the browser's old session, it does not add one.
             await sessions.end(dashboard_session)
@@ -214,7 +265,7 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
         )
         response.set_cookie(
             SESSION_COOKIE,
-            await sessions.open(),
+            await sessions.open(str(user.id)),
             max_age=sessions.max_age_seconds,
             **session_cookie_options(request),
         )
@@ -239,20 +290,30 @@ def create_dashboard(settings: Settings, worker: Worker[Any]) -> FastAPI | None:
     # Access is checked first: without it, no task is read, aborted or removed.
     dashboard.include_router(
         streaq_router,
-        dependencies=[Depends(require_token), Depends(create_streams)],
+        dependencies=[Depends(require_admin), Depends(create_streams)],
     )
     return dashboard
 
 
 def standalone_dashboard(settings: Settings) -> FastAPI:
-    """The dashboard alone at `/`, as `worker --dashboard-port` serves it."""
-    dashboard = create_dashboard(settings, worker)
-    if dashboard is None:
-        raise ValueError("DASHBOARD_TOKEN is not set: the task dashboard is off")
+    """The dashboard alone at `/`, as `worker --dashboard-port` serves it. It opens
+    the database (the accounts) and counts log-in attempts in the queue's Redis,
+    in one limit with the API's (see attempt_limits.py)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with connect_producer(worker):
+        async with (
+            connect_producer(worker),
+            open_database(settings) as database,
+            Redis.from_url(settings.redis_url.get_secret_value()) as redis,
+        ):
+            app.state.documents = DocumentBinding(database)
+            app.state.auth_attempts = shared_attempt_limiter(settings, redis)
+            try:
+                await app.state.documents.ensure_bound()
+            except DatabaseUnavailableError as error:
+                # Serve anyway: log-ins answer 503 until the database is back.
+                logger.error("%s; dashboard log-ins answer 503 until it answers", error)
             yield
 
     app = FastAPI(
@@ -262,7 +323,7 @@ def standalone_dashboard(settings: Settings) -> FastAPI:
         openapi_url=None,
         lifespan=lifespan,
     )
-    app.mount("/", dashboard)
+    app.mount("/", create_dashboard(settings, worker, app.state))
     return app
 
 

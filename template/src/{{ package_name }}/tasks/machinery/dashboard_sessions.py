@@ -2,8 +2,10 @@
 
 A session is a random id in the browser's cookie and a Redis key that expires
 after DASHBOARD_SESSION_MAX_AGE_SECONDS: the server, not the cookie's max-age,
-decides when it is over, and logging out deletes the key at once. Redis holds a
-hash of the id only, so reading Redis gives no one a session.
+decides when it is over, and logging out deletes the key at once. The key holds
+the id of the admin who logged in (the dashboard checks on every request that
+they still are one); Redis holds a hash of the session id only, so reading Redis
+gives no one a session.
 """
 
 import hashlib
@@ -44,18 +46,21 @@ class DashboardSessions:
         digest = hashlib.sha256(session_id.encode()).hexdigest()
         return f"{self.worker.queue_name}:dashboard-session:{digest}"
 
-    async def open(self) -> str:
-        """A new session id, valid for max_age_seconds from now."""
+    async def open(self, user_id: str) -> str:
+        """A new session of the user `user_id`, valid for max_age_seconds from now."""
         session_id = secrets.token_urlsafe(32)
         with session_store():
             await self.worker.redis.set(
-                self.key(session_id), "1", ex=self.max_age_seconds
+                self.key(session_id), user_id, ex=self.max_age_seconds
             )
         return session_id
 
-    async def is_open(self, session_id: str) -> bool:
+    async def owner(self, session_id: str) -> str | None:
+        """The id of the user whose session this is; None if it is over (or was
+        never opened)."""
         with session_store():
-            return await self.worker.redis.exists([self.key(session_id)]) == 1
+            user_id = await self.worker.redis.get(self.key(session_id))
+        return None if user_id is None else str(user_id)
 
     async def end(self, session_id: str) -> None:
         with session_store():

@@ -8,25 +8,14 @@ import os
 
 from streaq.cli import run
 
-from ...config import RANDOM_VALUE_COMMAND, Settings
-from .dashboard import configured_token, serve_dashboard
+from ...config import Settings
+from .dashboard import serve_dashboard
 from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
 from .worker_process import WORKER_PATH, run_one_worker, worker_command
 
 # How long stopping the worker waits for the dashboard's server to finish.
 DASHBOARD_STOP_TIMEOUT_SECONDS = 10
-
-
-def launch_problem(settings: Settings, dashboard_port: int | None) -> str | None:
-    """Why the worker cannot start with these options, fix included, or None."""
-    if dashboard_port is not None and configured_token(settings) is None:
-        return (
-            "Cannot serve the dashboard: DASHBOARD_TOKEN is not set. Set it to a "
-            f"long random value ({RANDOM_VALUE_COMMAND}) or leave out "
-            "--dashboard-port."
-        )
-    return None
 
 
 def run_dashboard(parent_pid: int, host: str, port: int) -> None:
