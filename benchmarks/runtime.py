@@ -67,7 +67,6 @@ def private_run(project: Project, label: str) -> Iterator[tuple[Path, dict[str, 
             "PYTHONPATH": str(TEMPLATE_ROOT),
         }
     )
-    env.pop("DASHBOARD_TOKEN", None)
     try:
         yield workdir, env
     finally:
