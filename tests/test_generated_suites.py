@@ -77,6 +77,7 @@ def test_generated_project_passes_its_whole_suite(
     )
 
 
+@pytest.mark.long_running
 def test_unusual_answers_give_a_working_project(
     template: Path, tmp_path: Path, mypy_cache: Path
 ) -> None:
@@ -84,7 +85,7 @@ def test_unusual_answers_give_a_working_project(
     answers = {**UNUSUAL_ANSWERS, "enable_job_queue": True}
     project = render(template, tmp_path / "project", answers)
 
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache)
+    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache, processes=2)
 
 
 # Dependencies depend only on these two answers; resolve each pair once.

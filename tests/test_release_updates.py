@@ -104,6 +104,7 @@ def test_a_renamed_file_is_recognised_as_moved() -> None:
 
 @pytest.mark.slow
 @QUEUE
+@pytest.mark.long_running
 @pytest.mark.parametrize(
     "version", sorted({RELEASES[0], RELEASES[-1]}) if RELEASES else []
 )
@@ -116,4 +117,6 @@ def test_a_project_updated_from_the_oldest_and_newest_release_passes_its_suite(
 
     update(project, vcs_ref="HEAD")
 
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", tmp_path / "mypy")
+    assert_suite_and_mypy_pass(
+        project, tmp_path / "junit.xml", tmp_path / "mypy", processes=2
+    )

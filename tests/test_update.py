@@ -164,6 +164,7 @@ def test_a_queue_off_project_mentions_no_queue_after_toggling_off(
 
 
 @pytest.mark.slow
+@pytest.mark.long_running
 @pytest.mark.parametrize(
     "enable_job_queue", [False, True], ids=["on-to-off", "off-to-on"]
 )
@@ -175,7 +176,9 @@ def test_a_toggled_project_passes_its_own_suite_and_mypy(
 
     update(project, enable_job_queue=enable_job_queue)
 
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", tmp_path / "mypy")
+    assert_suite_and_mypy_pass(
+        project, tmp_path / "junit.xml", tmp_path / "mypy", processes=2
+    )
 
 
 # 4. The user's edits survive ---------------------------------------------------
