@@ -31,14 +31,18 @@ def service_unavailable(detail: str) -> JSONResponse:
     )
 
 
-def cause_for_client(request: Request, error: BaseException) -> str:
-    """` (the driver's words)` to put in an answer; nothing in production, where
-    they would tell anyone host names, addresses and versions behind the API
-    (the log has them: see log_outage)."""
+def shows_internals(request: Request) -> bool:
+    """Whether answers may carry what lies behind the API (driver errors, host
+    names, versions): not in production, where anyone would read them; the log
+    has them everywhere."""
     settings: Settings = request.app.state.settings
-    if settings.environment is Environment.PRODUCTION:
-        return ""
-    return f" ({describe(error)})"
+    return settings.environment is not Environment.PRODUCTION
+
+
+def cause_for_client(request: Request, error: BaseException) -> str:
+    """` (the driver's words)` to put in an answer, or nothing (shows_internals;
+    the log has them: see log_outage)."""
+    return f" ({describe(error)})" if shows_internals(request) else ""
 
 
 def log_outage(request: Request, what: str, error: BaseException) -> None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 
 from ..checks import CheckResult, run_checks
-from ..config import Environment
+from .errors import shows_internals
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +53,9 @@ async def ready(request: Request, response: Response) -> Readiness:
     results = await run_checks(
         request.app.state.settings, connections, connected=connections
     )
-    in_production = request.app.state.settings.environment is Environment.PRODUCTION
+    withhold_detail = not shows_internals(request)
     reports = {
-        name: report_of(result, withhold_detail=in_production)
+        name: report_of(result, withhold_detail=withhold_detail)
         for name, result in results.items()
     }
     for name, result in results.items():

@@ -36,9 +36,8 @@ from streaq.ui import router as streaq_router
 
 from ...api.access import find_user, token_user
 from ...api.auth import LOG_IN_PATH, count_attempt, user_with_password
-from ...api.errors import RETRY_AFTER_SECONDS, service_unavailable
+from ...api.errors import RETRY_AFTER_SECONDS, log_outage, service_unavailable
 from ...auth.rate_limits import AttemptLimiter, retry_after_header
-from ...causes import cause_chain
 from ...config import Settings, get_settings
 from ...db import DatabaseUnavailableError, DocumentBinding, open_database
 from ...models import User
@@ -111,12 +110,7 @@ def unavailable(message: str) -> OutageHandler:
     and htmx."""
 
     async def answer(request: Request, error: Exception) -> Response:
-        logger.warning(
-            "%s %s: dashboard log-in unavailable: %s",
-            request.method,
-            request.url.path,
-            cause_chain(error),
-        )
+        log_outage(request, "dashboard log-in", error)
         route = request.scope.get("route")
         if not (wants_a_page(request) or getattr(route, "name", None) in FORM_ROUTES):
             return service_unavailable(message)
