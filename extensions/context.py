@@ -33,11 +33,20 @@ RUNTIME_DEPENDENCIES: dict[str, str] = {
     # max_body_size (request body limit), fastapi.sse, iter_route_contexts
     "fastapi": ">=0.165",
     "limits": ">=5.8",  # rate limits of sign-up and log-in
+    # Traces (observability/tracing.py): exported over OTLP when OTEL_* asks.
+    "opentelemetry-api": ">=1.45",
+    "opentelemetry-exporter-otlp-proto-http": ">=1.45",
+    "opentelemetry-instrumentation-fastapi": ">=0.66b1",
+    "opentelemetry-instrumentation-pymongo": ">=0.66b1",
+    "opentelemetry-sdk": ">=1.45",
+    "prometheus-client": ">=0.23",  # GET /metrics (observability/metrics.py)
     "pwdlib[argon2]": ">=0.3",  # password hashes
     "pydantic-settings": ">=2.10",
     "pyjwt": ">=2.10",  # access tokens
     "pymongo": ">=4.14",
+    "python-json-logger": ">=3.3",  # JSON log lines (observability/logs.py)
     "python-multipart": ">=0.0.20",  # the OAuth2 log-in form (POST /auth/token)
+    "sentry-sdk": ">=2.40",  # error reports, only when SENTRY_DSN is set
     "tinymongo": ">=1.3.1",
     "typer": ">=0.20",
     "uvicorn[standard]": ">=0.35",
@@ -45,6 +54,8 @@ RUNTIME_DEPENDENCIES: dict[str, str] = {
 QUEUE_DEPENDENCIES: dict[str, str] = {
     "crontab": ">=1.0",  # parses the cleanup schedule (streaq uses it too)
     "httpx": ">=0.28",
+    "opentelemetry-instrumentation-httpx": ">=0.66b1",
+    "opentelemetry-instrumentation-redis": ">=0.66b1",
     "redis": ">=5.2",  # progress events over pub/sub (streaq itself uses coredis)
     "streaq[web]": ">=7.2,<8",
 }
