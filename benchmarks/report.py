@@ -92,10 +92,11 @@ NOTES = """\
   (`benchmarks/apps/produce.py`), then drained by a burst worker:
   `bench-svc worker --burst` (signed payloads, three priorities, its lifespan
   opening the store) vs. `streaq run benchmarks.apps.plain_worker:worker --burst`,
-  both with concurrency 16, each on a private queue, taking turns over the rounds
-  (median reported). "Through a running worker" is timed by a separate process
-  polling the queue from the first task finished to the last (start-up left out);
-  "spawn to exit" times the whole burst worker. The queue API rows load
+  both signing their payloads with the same secret and with concurrency 16,
+  each on a private queue, taking turns over the rounds (median reported).
+  "Through a running worker" is timed by a separate process polling the queue
+  from the first task finished to the last (start-up left out); "spawn to exit"
+  times the whole burst worker. The queue API rows load
   `POST /tasks/ping` vs. a bare FastAPI app enqueueing the same no-op through a
   plain streaq worker.
 - **Start-up**: median of 10 interleaved runs after one untimed round, in the

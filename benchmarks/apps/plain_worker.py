@@ -1,13 +1,19 @@
-"""A plain streaq worker with one no-op task: streaq's own cost, nothing added.
+"""A plain streaq worker with one no-op task: streaq's own cost, nothing added
+but the signing the template always does (same secret, same HMAC).
 
 Run: `streaq run benchmarks.apps.plain_worker:worker --burst`.
 """
 
 from streaq import Worker
 
-from .settings import CONCURRENCY, QUEUE_NAME, REDIS_URL
+from .settings import CONCURRENCY, QUEUE_NAME, REDIS_URL, SIGNING_SECRET
 
-worker = Worker(redis_url=REDIS_URL, queue_name=QUEUE_NAME, concurrency=CONCURRENCY)
+worker = Worker(
+    redis_url=REDIS_URL,
+    queue_name=QUEUE_NAME,
+    concurrency=CONCURRENCY,
+    signing_secret=SIGNING_SECRET,
+)
 
 
 @worker.task
