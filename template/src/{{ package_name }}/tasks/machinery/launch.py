@@ -83,6 +83,9 @@ def launch_workers(
                 target=run_reloading_worker,
                 args=(burst, verbose),
                 callback=log_reload,
+                # Python files only, as `serve --reload`: the embedded store's
+                # writes under DATA_DIR would restart the worker again and again.
+                watch_filter=watchfiles.PythonFilter(),
             )
         elif workers > 1:
             supervise_workers(
