@@ -13,6 +13,7 @@ from pymongo.errors import ConnectionFailure
 from ..causes import cause_chain, describe
 from ..config import Environment, Settings
 from ..db import DatabaseUnavailableError
+from ..observability.request_ids import request_id_headers
 from .validation import bounded_validation_error
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ async def internal_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
         content={"detail": "Internal server error. It has been logged."},
+        # Made outside the request id middleware, so it adds the id itself.
+        headers=request_id_headers(),
     )
 
 

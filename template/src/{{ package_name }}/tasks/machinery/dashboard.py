@@ -41,6 +41,7 @@ from ...auth.rate_limits import AttemptLimiter, retry_after_header
 from ...config import Settings, get_settings
 from ...db import DatabaseUnavailableError, DocumentBinding, open_database
 from ...models import User
+from ...observability.logs import logging_config
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
 from .dashboard_headers import (
@@ -329,5 +330,7 @@ def serve_dashboard(host: str, port: int) -> None:
         standalone_dashboard(settings),
         host=host,
         port=port,
+        # uvicorn's lines, its access log included, in the service's format.
+        log_config=logging_config(settings),
         log_level=settings.log_level.lower(),
     )

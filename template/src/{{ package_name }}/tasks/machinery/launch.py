@@ -1,18 +1,22 @@
 """What the `worker` command starts: one worker in this process, N supervised worker
-processes, or Streaq's reloader in development; and, on request, the dashboard in
-a process of its own."""
+processes, or a worker that restarts on code changes in development; and, on
+request, the dashboard in a process of its own. Each of these processes logs
+through the service's one handler (observability/logs.py), Streaq's lines too."""
 
 import logging
 import multiprocessing
 import os
 
-from streaq.cli import run
+import watchfiles
 
-from ...config import Settings
+from ...config import Settings, get_settings
+from ...observability.logs import configure_logging
 from .dashboard import serve_dashboard
 from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
-from .worker_process import WORKER_PATH, run_one_worker, worker_command
+from .worker_process import run_one_worker, run_reloading_worker, worker_command
+
+logger = logging.getLogger(__name__)
 
 # How long stopping the worker waits for the dashboard's server to finish.
 DASHBOARD_STOP_TIMEOUT_SECONDS = 10
@@ -21,7 +25,14 @@ DASHBOARD_STOP_TIMEOUT_SECONDS = 10
 def run_dashboard(parent_pid: int, host: str, port: int) -> None:
     """The dashboard process's body: it ends with the worker that started it."""
     end_with_parent(parent_pid)
+    # A child started with `spawn` or `forkserver` (Python 3.14's default) has
+    # no logging set up; one forked has it already: set up alike either way.
+    configure_logging(get_settings())
     serve_dashboard(host, port)
+
+
+def log_reload(changes: set[tuple[watchfiles.Change, str]]) -> None:
+    logger.info("%d file change(s): restarting the worker", len(changes))
 
 
 def dashboard_options(host: str, port: int | None) -> list[str]:
@@ -42,9 +53,7 @@ def launch_workers(
     dashboard_port: int | None,
 ) -> None:
     """Run the workers until they stop, with the dashboard beside them if asked."""
-    # Streaq's runner gives its logger a handler of its own; passed on to the
-    # root logger's handler too, every Streaq line would be printed twice.
-    logging.getLogger("streaq").propagate = False
+    configure_logging(settings, verbose=verbose)
     dashboard: multiprocessing.Process | None = None
     if dashboard_port is not None:
         # A process of its own: the workers' event loops never wait on the web UI.
@@ -64,13 +73,19 @@ def launch_workers(
 
     try:
         if reload:
-            # Streaq's reloader, for development: it does not outlive Redis outages.
-            run(
-                worker_path=WORKER_PATH,
-                workers=workers,
-                burst=burst,
-                reload=True,
-                verbose=verbose,
+            # For development: one worker, restarted in a fresh process on each
+            # change (Streaq's reloader, with the service's logging); it does
+            # not outlive Redis outages.
+            if workers > 1:
+                logger.warning("--reload runs one worker, not %d", workers)
+            watchfiles.run_process(
+                ".",
+                target=run_reloading_worker,
+                args=(burst, verbose),
+                callback=log_reload,
+                # Python files only, as `serve --reload`: the embedded store's
+                # writes under DATA_DIR would restart the worker again and again.
+                watch_filter=watchfiles.PythonFilter(),
             )
         elif workers > 1:
             supervise_workers(
@@ -80,7 +95,6 @@ def launch_workers(
                     verbose=verbose,
                     redis_url=settings.redis_url.get_secret_value(),
                     queue_name=settings.queue_name,
-                    log_level=settings.log_level,
                 ),
                 grace_period_seconds=settings.worker_grace_period_seconds,
             )
@@ -90,7 +104,6 @@ def launch_workers(
             # included, after a Redis outage.
             run_one_worker(
                 burst=burst,
-                verbose=verbose,
                 redis_url=settings.redis_url.get_secret_value(),
                 queue_name=settings.queue_name,
                 restart_command=[

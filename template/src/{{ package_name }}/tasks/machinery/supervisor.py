@@ -25,6 +25,8 @@ from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 from types import FrameType
 
+from ...config import get_settings
+from ...observability.logs import configure_logging
 from .parent_death import end_with_parent
 from .restarts import RestartBackoff, describe_exit
 from .worker_process import run_one_worker, worker_command
@@ -47,7 +49,6 @@ class WorkerOptions:
     verbose: bool
     redis_url: str
     queue_name: str
-    log_level: str
     # Read where the options are made: in the supervisor.
     supervisor_pid: int = field(default_factory=os.getpid)
 
@@ -60,12 +61,10 @@ def run_supervised_worker(number: int, options: WorkerOptions) -> None:
     os.setpgrp()
     # A supervisor killed outright cannot stop its workers: they stop themselves.
     end_with_parent(options.supervisor_pid)
-    logging.basicConfig(level=options.log_level)
-    # As in `launch_workers`: Streaq's own handler prints its lines.
-    logging.getLogger("streaq").propagate = False
+    # A fresh interpreter: its logging is set up as the supervisor's was.
+    configure_logging(get_settings(), verbose=options.verbose)
     run_one_worker(
         burst=options.burst,
-        verbose=options.verbose,
         redis_url=options.redis_url,
         queue_name=options.queue_name,
         restart_command=worker_command(burst=options.burst, verbose=options.verbose),

@@ -18,12 +18,17 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
-from streaq.cli import run_worker
+from streaq import Worker
+from streaq.utils import import_string
 
 from ...causes import describe
+from ...config import get_settings
+from ...observability.logs import configure_logging
 from .data_loss import check_for_data_loss
 from .redis_trouble import trouble_of, wait_for_redis
+from .task_logs import log_task_fields
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +49,29 @@ def worker_command(*, burst: bool, verbose: bool) -> list[str]:
     ]
 
 
+def run_worker(*, burst: bool) -> None:
+    """Run the project's worker in this process until it stops.
+
+    What `streaq run` does (import the worker, set `burst`, run it) without its
+    logging set-up, which gives Streaq's logger a handler and a format of its
+    own: here Streaq's lines go through the process's one handler, in LOG_FORMAT,
+    with the running task's fields (task_logs.py)."""
+    worker = cast(Worker[Any], import_string(WORKER_PATH))
+    worker.burst = burst
+    log_task_fields(worker)
+    worker.run_sync()
+
+
+def run_reloading_worker(burst: bool, verbose: bool) -> None:
+    """The body of the process `worker --reload` restarts on each code change: a
+    fresh interpreter, so it sets up logging as the `worker` command does."""
+    configure_logging(get_settings(), verbose=verbose)
+    run_worker(burst=burst)
+
+
 def run_one_worker(
     *,
     burst: bool,
-    verbose: bool,
     redis_url: str,
     queue_name: str,
     restart_command: Sequence[str],
@@ -58,7 +82,7 @@ def run_one_worker(
     with FATAL_EXIT_CODE."""
     check_for_data_loss(redis_url, queue_name)
     try:
-        run_worker(WORKER_PATH, burst, False, verbose)
+        run_worker(burst=burst)
     except Exception as error:
         trouble = trouble_of(error)
         if trouble is None:
