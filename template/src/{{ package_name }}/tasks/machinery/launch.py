@@ -10,9 +10,16 @@ from streaq.cli import run
 
 from ...config import Settings
 from .dashboard import serve_dashboard
+from .metrics_endpoint import (
+    metrics_options,
+    serving_supervised_metrics,
+    serving_worker_metrics,
+)
 from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
 from .worker_process import WORKER_PATH, run_one_worker, worker_command
+
+logger = logging.getLogger(__name__)
 
 # How long stopping the worker waits for the dashboard's server to finish.
 DASHBOARD_STOP_TIMEOUT_SECONDS = 10
@@ -40,8 +47,11 @@ def launch_workers(
     verbose: bool,
     dashboard_host: str,
     dashboard_port: int | None,
+    metrics_host: str = "127.0.0.1",
+    metrics_port: int | None = None,
 ) -> None:
-    """Run the workers until they stop, with the dashboard beside them if asked."""
+    """Run the workers until they stop, with the dashboard beside them and their
+    metrics served (metrics_endpoint.py) if asked."""
     # Streaq's runner gives its logger a handler of its own; passed on to the
     # root logger's handler too, every Streaq line would be printed twice.
     logging.getLogger("streaq").propagate = False
@@ -65,6 +75,8 @@ def launch_workers(
     try:
         if reload:
             # Streaq's reloader, for development: it does not outlive Redis outages.
+            if metrics_port is not None:
+                logger.warning("--metrics-port is not served with --reload")
             run(
                 worker_path=WORKER_PATH,
                 workers=workers,
@@ -73,31 +85,35 @@ def launch_workers(
                 verbose=verbose,
             )
         elif workers > 1:
-            supervise_workers(
-                workers,
-                WorkerOptions(
+            # The children count into one shared folder, which this process serves.
+            with serving_supervised_metrics(metrics_host, metrics_port, workers):
+                supervise_workers(
+                    workers,
+                    WorkerOptions(
+                        burst=burst,
+                        verbose=verbose,
+                        redis_url=settings.redis_url.get_secret_value(),
+                        queue_name=settings.queue_name,
+                        log_level=settings.log_level,
+                    ),
+                    grace_period_seconds=settings.worker_grace_period_seconds,
+                )
+        else:
+            # A lone worker runs in this process (its `Worker` was built here, so
+            # its id is its own); it re-executes itself, dashboard and metrics
+            # options included, after a Redis outage.
+            with serving_worker_metrics(metrics_host, metrics_port, None):
+                run_one_worker(
                     burst=burst,
                     verbose=verbose,
                     redis_url=settings.redis_url.get_secret_value(),
                     queue_name=settings.queue_name,
-                    log_level=settings.log_level,
-                ),
-                grace_period_seconds=settings.worker_grace_period_seconds,
-            )
-        else:
-            # A lone worker runs in this process (its `Worker` was built here, so
-            # its id is its own); it re-executes itself, dashboard options
-            # included, after a Redis outage.
-            run_one_worker(
-                burst=burst,
-                verbose=verbose,
-                redis_url=settings.redis_url.get_secret_value(),
-                queue_name=settings.queue_name,
-                restart_command=[
-                    *worker_command(burst=burst, verbose=verbose),
-                    *dashboard_options(dashboard_host, dashboard_port),
-                ],
-                before_restart=stop_dashboard,
-            )
+                    restart_command=[
+                        *worker_command(burst=burst, verbose=verbose),
+                        *dashboard_options(dashboard_host, dashboard_port),
+                        *metrics_options(metrics_host, metrics_port),
+                    ],
+                    before_restart=stop_dashboard,
+                )
     finally:
         stop_dashboard()
