@@ -65,11 +65,16 @@ DEV_DEPENDENCIES: dict[str, str] = {
     "httpx": ">=0.28",
     "hypothesis": ">=6.170",  # drives schemathesis in tests/test_api_schema.py
     "mypy": ">=1.18",
+    # Parses the alert rules' PromQL in tests/test_operations_files.py.
+    "promql-parser": ">=0.12",
     "pytest": ">=8.4",
     # `pytest -n auto`: the slow lane waits on worker processes, in parallel.
     "pytest-xdist": ">=3.8",
+    # Reads the alert rules (tests/test_operations_files.py).
+    "pyyaml": ">=6.0",
     "ruff": ">=0.14",
     "schemathesis": ">=4.32.5",  # 4.x API: as_transport_kwargs, validate_response
+    "types-pyyaml": ">=6.0",
 }
 QUEUE_DEV_DEPENDENCIES: dict[str, str] = {
     # Drives a system Chromium (no browser download) for the dashboard test.

@@ -34,6 +34,8 @@ PUBLIC_ROUTES = frozenset(
         "GET /redoc",
         "HEAD /redoc",
         "HEAD /openapi.json",
+        # Prometheus's: guarded by METRICS_TOKEN instead of a user (api/metrics.py).
+        "GET /metrics",
     }
 )
 

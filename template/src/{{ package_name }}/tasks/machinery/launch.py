@@ -12,6 +12,11 @@ import watchfiles
 from ...config import Settings, get_settings
 from ...observability.logs import configure_logging
 from .dashboard import serve_dashboard
+from .metrics_endpoint import (
+    metrics_options,
+    serving_supervised_metrics,
+    serving_worker_metrics,
+)
 from .parent_death import end_with_parent
 from .supervisor import WorkerOptions, supervise_workers
 from .worker_process import run_one_worker, run_reloading_worker, worker_command
@@ -51,8 +56,11 @@ def launch_workers(
     verbose: bool,
     dashboard_host: str,
     dashboard_port: int | None,
+    metrics_host: str = "127.0.0.1",
+    metrics_port: int | None = None,
 ) -> None:
-    """Run the workers until they stop, with the dashboard beside them if asked."""
+    """Run the workers until they stop, with the dashboard beside them and their
+    metrics served (metrics_endpoint.py) if asked."""
     configure_logging(settings, verbose=verbose)
     dashboard: multiprocessing.Process | None = None
     if dashboard_port is not None:
@@ -78,6 +86,8 @@ def launch_workers(
             # not outlive Redis outages.
             if workers > 1:
                 logger.warning("--reload runs one worker, not %d", workers)
+            if metrics_port is not None:
+                logger.warning("--metrics-port is not served with --reload")
             watchfiles.run_process(
                 ".",
                 target=run_reloading_worker,
@@ -88,29 +98,34 @@ def launch_workers(
                 watch_filter=watchfiles.PythonFilter(),
             )
         elif workers > 1:
-            supervise_workers(
-                workers,
-                WorkerOptions(
-                    burst=burst,
-                    verbose=verbose,
-                    redis_url=settings.redis_url.get_secret_value(),
-                    queue_name=settings.queue_name,
-                ),
-                grace_period_seconds=settings.worker_grace_period_seconds,
-            )
+            # The children count into one shared folder, which this process serves.
+            with serving_supervised_metrics(metrics_host, metrics_port, workers):
+                supervise_workers(
+                    workers,
+                    WorkerOptions(
+                        burst=burst,
+                        verbose=verbose,
+                        redis_url=settings.redis_url.get_secret_value(),
+                        queue_name=settings.queue_name,
+                        log_level=settings.log_level,
+                    ),
+                    grace_period_seconds=settings.worker_grace_period_seconds,
+                )
         else:
             # A lone worker runs in this process (its `Worker` was built here, so
-            # its id is its own); it re-executes itself, dashboard options
-            # included, after a Redis outage.
-            run_one_worker(
-                burst=burst,
-                redis_url=settings.redis_url.get_secret_value(),
-                queue_name=settings.queue_name,
-                restart_command=[
-                    *worker_command(burst=burst, verbose=verbose),
-                    *dashboard_options(dashboard_host, dashboard_port),
-                ],
-                before_restart=stop_dashboard,
-            )
+            # its id is its own); it re-executes itself, dashboard and metrics
+            # options included, after a Redis outage.
+            with serving_worker_metrics(metrics_host, metrics_port, None):
+                run_one_worker(
+                    burst=burst,
+                    redis_url=settings.redis_url.get_secret_value(),
+                    queue_name=settings.queue_name,
+                    restart_command=[
+                        *worker_command(burst=burst, verbose=verbose),
+                        *dashboard_options(dashboard_host, dashboard_port),
+                        *metrics_options(metrics_host, metrics_port),
+                    ],
+                    before_restart=stop_dashboard,
+                )
     finally:
         stop_dashboard()

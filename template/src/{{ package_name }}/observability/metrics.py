@@ -1,0 +1,158 @@
+"""Prometheus metrics of the API: requests by route template, method and status,
+their latency, and what `GET /metrics` answers.
+
+One process (`serve`) counts in memory. Several (`serve --workers N`) each write
+their counts to files in PROMETHEUS_MULTIPROC_DIR (prometheus_client's own
+variable, which it reads when first imported: `serve` sets it before uvicorn
+starts its processes), and whichever process a scrape reaches adds up all of
+them. Numbers read at scrape time (the job queue's depth) come from scrape
+sources the rest of the service adds with `add_scrape_source`.
+"""
+
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from fastapi import FastAPI
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.metrics_core import Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .multiprocess import MULTIPROCESS_DIR_VARIABLE
+
+# The route label of requests no route matched: a fixed value, so that
+# requests for made-up paths cannot add series without bound.
+UNMATCHED_ROUTE = "(unmatched)"
+# Methods counted by name; any other method (a client may send any token) is
+# counted as OTHER_METHOD, for the same reason.
+KNOWN_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
+OTHER_METHOD = "other"
+
+HTTP_REQUESTS = Counter(
+    "http_requests",
+    "HTTP requests answered, by method, route template and status code.",
+    ["method", "route", "status"],
+)
+HTTP_REQUEST_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Seconds from a request's arrival to the end of its answer, by method and "
+    "route template.",
+    ["method", "route"],
+)
+
+# What a scrape source gives: metric families, read when Prometheus scrapes.
+ScrapeSource = Callable[[], Awaitable[Iterable[Metric]]]
+
+
+def route_template(scope: Scope) -> str:
+    """The path template of the route that answered (`/users/{user_id}`), with
+    the path of the mount it lives under; UNMATCHED_ROUTE if none matched."""
+    route = scope.get("route")
+    if route is None:
+        return UNMATCHED_ROUTE
+    # A mount's matched prefix is in root_path (beyond the app's own root path).
+    prefix = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
+    if isinstance(route, Mount):
+        # The mount itself answered (static files, say): its whole subtree is
+        # one series, whatever the rest of the path was.
+        return f"{prefix}/{{path}}"
+    return f"{prefix}{getattr(route, 'path', '')}" or UNMATCHED_ROUTE
+
+
+class RequestMetrics:
+    """Pure ASGI middleware (a BaseHTTPMiddleware would cost every request a task
+    and a stream): counts each HTTP request and times it, labelled by route
+    template once routing has run."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        # The labelled children by label values: looked up once per series
+        # instead of once per request.
+        self.counters: dict[tuple[str, str, str], Any] = {}
+        self.timers: dict[tuple[str, str], Any] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        # An app that fails before it answers is answered 500 further out.
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            self.record(scope, status, time.perf_counter() - started)
+
+    def record(self, scope: Scope, status: int, seconds: float) -> None:
+        method = scope["method"]
+        if method not in KNOWN_METHODS:
+            method = OTHER_METHOD
+        route = route_template(scope)
+        key = (method, route, str(status))
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters[key] = HTTP_REQUESTS.labels(*key)
+        counter.inc()
+        timer = self.timers.get(key[:2])
+        if timer is None:
+            timer = self.timers[key[:2]] = HTTP_REQUEST_DURATION.labels(method, route)
+        timer.observe(seconds)
+
+
+def multiprocess_dir() -> str | None:
+    """The folder the processes share their counts in, if they do."""
+    return os.environ.get(MULTIPROCESS_DIR_VARIABLE) or None
+
+
+class FixedCollector:
+    """Hands a registry the families a scrape source read (for one scrape)."""
+
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return self.families
+
+
+async def exposition(app: FastAPI) -> bytes:
+    """The text Prometheus scrapes: this process's (or all processes') counts
+    and what every scrape source reads now."""
+    if (folder := multiprocess_dir()) is not None:
+        counted = CollectorRegistry()
+        MultiProcessCollector(counted, path=folder)  # type: ignore[no-untyped-call]
+    else:
+        counted = REGISTRY
+    families: list[Metric] = []
+    for source in scrape_sources(app):
+        families.extend(await source())
+    read_now = CollectorRegistry(auto_describe=False)
+    read_now.register(FixedCollector(families))
+    return generate_latest(counted) + generate_latest(read_now)
+
+
+def scrape_sources(app: FastAPI) -> list[ScrapeSource]:
+    sources: list[ScrapeSource] = app.state.metrics_scrape_sources
+    return sources
+
+
+def add_scrape_source(app: FastAPI, source: ScrapeSource) -> None:
+    """Have every scrape of `app` also report what `source` reads then."""
+    scrape_sources(app).append(source)
