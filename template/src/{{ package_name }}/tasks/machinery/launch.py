@@ -107,7 +107,6 @@ def launch_workers(
                         verbose=verbose,
                         redis_url=settings.redis_url.get_secret_value(),
                         queue_name=settings.queue_name,
-                        log_level=settings.log_level,
                     ),
                     grace_period_seconds=settings.worker_grace_period_seconds,
                 )
