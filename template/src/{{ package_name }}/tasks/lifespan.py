@@ -11,6 +11,7 @@ from ..config import get_settings
 from ..db import init_models, open_database
 from ..services.email import create_email_sender
 from .context import WorkerContext
+from .machinery.tracing import observed_worker
 
 # Outgoing HTTP calls from tasks should fail rather than hang a worker slot.
 HTTP_TIMEOUT_SECONDS = 30.0
@@ -25,6 +26,8 @@ async def worker_lifespan() -> AsyncIterator[WorkerContext]:
     """
     settings = get_settings()
     async with (
+        # First: the database client is made once pymongo is instrumented.
+        observed_worker(settings),
         open_database(settings) as database,
         httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as http,
         Redis.from_url(settings.redis_url.get_secret_value()) as redis,

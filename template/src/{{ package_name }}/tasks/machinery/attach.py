@@ -9,6 +9,7 @@ from .dashboard import create_dashboard
 from .outages import install_queue_error_handlers
 from .queue_metrics import queue_metrics_source
 from .routes import router
+from .tracing import instrument_queue_clients
 
 # Where the task dashboard lives (for admins: see dashboard.py).
 DASHBOARD_PATH = "/admin/tasks"
@@ -19,6 +20,8 @@ def attach_queue(app: FastAPI, settings: Settings) -> None:
     answers, the dashboard at DASHBOARD_PATH (on the app's accounts) and the
     queue's gauges to GET /metrics."""
     install_queue_error_handlers(app)
+    # Tracing is configured by now (create_app): the queue's clients join it.
+    instrument_queue_clients()
     app.include_router(router)
     app.mount(DASHBOARD_PATH, create_dashboard(settings, worker, app.state))
     add_scrape_source(app, queue_metrics_source(worker))
