@@ -83,6 +83,9 @@ QUEUE_DEV_DEPENDENCIES: dict[str, str] = {
 DOCKER_DEV_DEPENDENCIES: dict[str, str] = {
     # Reads the Dockerfile in tests/test_docker_image.py (no Docker engine needed).
     "dockerfile-parse": ">=2.0.1",
+    # Reads the Kubernetes manifests in tests/tasks/test_autoscaling_triggers.py.
+    "pyyaml": ">=6",
+    "types-pyyaml": ">=6",
 }
 
 

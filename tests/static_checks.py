@@ -11,9 +11,12 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+import kubernetes_validate
 import yaml
 from check_jsonschema.cli.main_command import main as check_jsonschema
 
@@ -54,6 +57,8 @@ def expected_files(answers: Answers) -> dict[str, bool]:
         "Dockerfile": docker,
         "tests/test_docker_image.py": docker,
         "compose.yaml": docker,
+        "deploy/kubernetes/base/kustomization.yaml": docker,
+        "deploy/kubernetes/overlays/production/kustomization.yaml": docker,
         ".github/workflows/ci.yml": ci == "github",
         ".github/dependabot.yml": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
@@ -578,3 +583,233 @@ def queue_conditional_problems(answers: Answers) -> list[str]:
 def format_counts(counts: dict[str, int]) -> str:
     rows = [f"  {count:3}  {path}" for path, count in sorted(counts.items()) if count]
     return "\n".join([*rows, f"  {sum(counts.values()):3}  total"])
+
+
+# Kubernetes manifests (rendered with use_docker): built with kustomize, each
+# resource validated offline against the schemas of its kind.
+
+KUBERNETES_DIR = Path("deploy", "kubernetes")
+KUSTOMIZATIONS = ("base", "overlays/production")
+# The oldest Kubernetes the manifests promise to work on, and the newest schemas
+# kubernetes-validate carries.
+KUBERNETES_VERSIONS = ("1.30", kubernetes_validate.latest_version())
+KEDA_CRD = Path(__file__).parent / "data" / "keda" / "keda.sh_scaledobjects.yaml"
+IMAGE_USER = re.compile(r"^USER (\d+):(\d+)$", re.MULTILINE)
+
+
+def closed_to_unknown_fields(schema: Any) -> Any:
+    """A CRD schema that refuses fields it does not declare, as the API server's
+    strict field validation does (`x-kubernetes-preserve-unknown-fields` aside)."""
+    if isinstance(schema, list):
+        return [closed_to_unknown_fields(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {name: closed_to_unknown_fields(value) for name, value in schema.items()}
+    if (
+        "properties" in schema
+        and "additionalProperties" not in schema
+        and not schema.get("x-kubernetes-preserve-unknown-fields")
+    ):
+        closed["additionalProperties"] = False
+    return closed
+
+
+@cache
+def scaled_object_validator() -> jsonschema.Draft7Validator:
+    crd = yaml.safe_load(KEDA_CRD.read_text())
+    (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
+    schema = closed_to_unknown_fields(version["schema"]["openAPIV3Schema"])
+    return jsonschema.Draft7Validator(schema)
+
+
+def resource_schema_problems(resource: dict[str, Any]) -> list[str]:
+    """The resource against Kubernetes' schemas (strict: unknown fields are
+    errors) or, for KEDA's ScaledObject, against KEDA's CRD."""
+    name = f"{resource.get('kind')}/{resource.get('metadata', {}).get('name')}"
+    if resource.get("apiVersion") == "keda.sh/v1alpha1":
+        if resource.get("kind") != "ScaledObject":
+            return [f"{name}: no schema kept for this KEDA kind"]
+        return [
+            f"{name}: {'.'.join(map(str, error.path))}: {error.message}"
+            for error in scaled_object_validator().iter_errors(resource)
+        ]
+    problems = []
+    for version in KUBERNETES_VERSIONS:
+        try:
+            kubernetes_validate.validate(resource, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            where = ".".join(map(str, error.path))
+            problems.append(f"{name} (Kubernetes {version}): {where}: {error.message}")
+        except kubernetes_validate.SchemaNotFoundError as error:
+            problems.append(f"{name}: {error.message}")
+    return problems
+
+
+def kustomize_build(folder: Path) -> list[dict[str, Any]] | str:
+    """The resources `kubectl kustomize` makes of `folder`, or its error."""
+    result = subprocess.run(
+        [dev_tool("kubectl"), "kustomize", str(folder)], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        return result.stderr
+    return [document for document in yaml.safe_load_all(result.stdout) if document]
+
+
+def kubernetes_problems(project: Path, answers: Answers) -> list[str]:
+    """With use_docker: the base and the production overlay build with kustomize,
+    every resource validates, and together they are what the README promises."""
+    folder = project / KUBERNETES_DIR
+    if not answers["use_docker"]:
+        return [f"{KUBERNETES_DIR} should not exist"] if folder.exists() else []
+    user = IMAGE_USER.search((project / "Dockerfile").read_text())
+    if user is None:
+        return ["Dockerfile: no numeric `USER uid:gid` for runAsNonRoot"]
+    problems = []
+    for kustomization in KUSTOMIZATIONS:
+        built = kustomize_build(folder / kustomization)
+        if isinstance(built, str):
+            problems.append(f"kubectl kustomize {kustomization}:\n{built}")
+            continue
+        found = [
+            problem
+            for resource in built
+            for problem in resource_schema_problems(resource)
+        ] + deployment_problems(built, answers, int(user[1]))
+        problems += [f"{KUBERNETES_DIR / kustomization}: {p}" for p in found]
+    return problems
+
+
+def of_kind(resources: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+def deployment_problems(
+    resources: list[dict[str, Any]], answers: Answers, uid: int
+) -> list[str]:
+    """What the issue asks of the manifests, checked on the built resources."""
+    queue = bool(answers["enable_job_queue"])
+    kinds = {r["kind"] for r in resources}
+    wanted = {
+        "ConfigMap",
+        "Service",
+        "Deployment",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+    } | ({"ScaledObject"} if queue else set())
+    problems = [f"kinds {sorted(kinds)} != {sorted(wanted)}"] if kinds != wanted else []
+    deployments = of_kind(resources, "Deployment")
+    config_maps = list(of_kind(resources, "ConfigMap").values())
+    if len(config_maps) != 1:
+        return [*problems, "not one settings ConfigMap"]
+    (config_map,) = config_maps
+    for name, deployment in deployments.items():
+        pod = deployment["spec"]["template"]["spec"]
+        context = pod.get("securityContext", {})
+        if not context.get("runAsNonRoot") or context.get("runAsUser") != uid:
+            problems.append(f"{name}: runAsNonRoot with runAsUser {uid} (the image's)")
+        for container in pod["containers"]:
+            if not container.get("securityContext", {}).get("readOnlyRootFilesystem"):
+                problems.append(f"{name}: root filesystem not read-only")
+            if not {"requests", "limits"} <= set(container.get("resources", {})):
+                problems.append(f"{name}: resource requests and limits missing")
+            sources = container.get("envFrom", [])
+            if {
+                "configMapRef": {"name": config_map["metadata"]["name"]}
+            } not in sources:
+                problems.append(f"{name}: does not read the settings ConfigMap")
+            if not any("secretRef" in source for source in sources):
+                problems.append(f"{name}: does not read the Secret")
+    problems += api_problems(resources, deployments)
+    if queue:
+        problems += worker_problems(resources, deployments, config_map.get("data", {}))
+    return problems
+
+
+def api_problems(
+    resources: list[dict[str, Any]], deployments: dict[str, dict[str, Any]]
+) -> list[str]:
+    api = [
+        d
+        for d in deployments.values()
+        if "serve" in d["spec"]["template"]["spec"]["containers"][0]["command"]
+    ]
+    if len(api) != 1:
+        return ["no single Deployment runs `serve`"]
+    (deployment,) = api
+    name = deployment["metadata"]["name"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    problems = []
+    if "--no-require-services" not in container["command"]:
+        problems.append(f"{name}: serve without --no-require-services")
+    for probe, path in (
+        ("readinessProbe", "/health/ready"),
+        ("livenessProbe", "/health/live"),
+    ):
+        if container.get(probe, {}).get("httpGet", {}).get("path") != path:
+            problems.append(f"{name}: {probe} is not on {path}")
+    for autoscaler in of_kind(resources, "HorizontalPodAutoscaler").values():
+        if autoscaler["spec"]["scaleTargetRef"]["name"] != name:
+            problems.append(
+                f"HPA {autoscaler['metadata']['name']} scales no API Deployment"
+            )
+        if autoscaler["spec"].get("minReplicas", 1) < 2:
+            problems.append("the API may run fewer than two replicas")
+    selectors = [
+        r["spec"]["selector"]
+        if r["kind"] == "Service"
+        else r["spec"]["selector"]["matchLabels"]
+        for r in resources
+        if r["kind"] in {"Service", "PodDisruptionBudget"}
+    ]
+    problems += [
+        f"a Service or PDB selects {selector}, not the API's pods"
+        for selector in selectors
+        if not selector.items() <= labels.items()
+    ]
+    return problems
+
+
+def worker_problems(
+    resources: list[dict[str, Any]],
+    deployments: dict[str, dict[str, Any]],
+    settings: dict[str, str],
+) -> list[str]:
+    workers = [
+        d
+        for d in deployments.values()
+        if "worker" in d["spec"]["template"]["spec"]["containers"][0]["command"]
+    ]
+    if len(workers) != 1:
+        return ["no single Deployment runs `worker`"]
+    (deployment,) = workers
+    name = deployment["metadata"]["name"]
+    pod = deployment["spec"]["template"]["spec"]
+    problems = []
+    grace = int(settings.get("WORKER_GRACE_PERIOD_SECONDS", "25"))
+    if pod.get("terminationGracePeriodSeconds", 30) <= grace:
+        problems.append(
+            f"{name}: terminationGracePeriodSeconds <= the worker's {grace} s"
+        )
+    liveness = pod["containers"][0].get("livenessProbe", {}).get("exec", {})
+    if liveness.get("command", [])[-2:] != ["worker", "health"]:
+        problems.append(f"{name}: liveness is not `worker health`")
+    for scaled in of_kind(resources, "ScaledObject").values():
+        spec = scaled["spec"]
+        if spec["scaleTargetRef"]["name"] != name:
+            problems.append("the ScaledObject scales no worker Deployment")
+        if not 1 <= spec.get("minReplicaCount", 0) <= spec.get("maxReplicaCount", 100):
+            problems.append("the ScaledObject's bounds are not 1 <= min <= max")
+        triggers = spec["triggers"]
+        streams = {t["metadata"].get("stream") for t in triggers}
+        if len(streams) != len(triggers) or len(triggers) < 1:
+            problems.append("the ScaledObject needs one trigger per priority stream")
+        problems += [
+            f"trigger {t.get('name')}: not a redis-streams lagCount trigger on group `workers`"
+            for t in triggers
+            if t["type"] != "redis-streams"
+            or t["metadata"].get("consumerGroup") != "workers"
+            or "lagCount" not in t["metadata"]
+        ]
+    return problems

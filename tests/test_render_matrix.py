@@ -14,6 +14,7 @@ from tests.static_checks import (
     env_secret_problems,
     file_layout_problems,
     hadolint_problems,
+    kubernetes_problems,
     leftover_jinja_problems,
     queue_off_problems,
     ruff_problems,
@@ -50,6 +51,7 @@ def test_every_combination_renders_clean(
         *zizmor_problems(project),
         *actionlint_problems(project),
         *hadolint_problems(project),
+        *kubernetes_problems(project, answers),
     ]
 
     assert not problems, "\n".join(problems)

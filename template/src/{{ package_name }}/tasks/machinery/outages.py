@@ -5,6 +5,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from streaq import StreaqError
 
 from ...api.errors import cause_for_client, log_outage, service_unavailable
 from ...causes import describe, innermost_error
@@ -76,9 +77,18 @@ async def redis_error(request: Request, error: Exception) -> JSONResponse:
     raise error
 
 
+async def queue_not_connected(request: Request, error: Exception) -> JSONResponse:
+    """Streaq's error for a producer that never connected: the API started while
+    Redis was down (`serve --no-require-services`) and has not reached it since."""
+    if request.app.state.connections.get("redis") is not None:
+        raise error  # connected: any other Streaq error is a bug (a 500)
+    return await queue_unavailable(request, error)
+
+
 def install_queue_error_handlers(app: FastAPI) -> None:
     """Register the Redis outage answers on `app`."""
     for error_class in REDIS_CONNECTION_ERRORS:
         app.add_exception_handler(error_class, queue_unavailable)
     for error_class in (*REDIS_RESPONSE_ERRORS, ExceptionGroup):
         app.add_exception_handler(error_class, redis_error)
+    app.add_exception_handler(StreaqError, queue_not_connected)

@@ -36,7 +36,7 @@ from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
 from .event_streams import StreamSlots, event_stream_slot, redis_pool_size
 from .owners import owner_of, record_owner
-from .producer import connect_producer
+from .producer import keep_producer_connected
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
 from .unrun_failures import SigningSecretMismatchError, is_bad_signature
@@ -88,8 +88,15 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
     and redis-py for the progress events relayed to clients (its pool sized so
     that the event streams allowed cannot take all of it)."""
     settings: Settings = app.state.settings
+    # Until the producer connects, /health/ready probes Redis itself (see checks.py).
+    app.state.connections["redis"] = None
+
+    def producer_connected() -> None:
+        # /health/ready checks Redis through the producer (see checks.py).
+        app.state.connections["redis"] = worker
+
     async with (
-        connect_producer(worker),
+        keep_producer_connected(worker, producer_connected),
         Redis.from_url(
             settings.redis_url.get_secret_value(),
             max_connections=redis_pool_size(settings),
@@ -102,8 +109,6 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
             per_owner=settings.event_streams_per_client,
             total=settings.event_streams_total,
         )
-        # /health/ready checks Redis through the producer (see checks.py).
-        app.state.connections["redis"] = worker
         # Frozen like the app's own start-up objects (see app.py).
         gc.freeze()
         yield
