@@ -66,7 +66,7 @@ def route_template(scope: Scope) -> str:
     if isinstance(route, Mount):
         # The mount itself answered (static files, say): its whole subtree is
         # one series, whatever the rest of the path was.
-        return f"{prefix}/{{path}}"
+        return prefix + "/{path}"
     return f"{prefix}{getattr(route, 'path', '')}" or UNMATCHED_ROUTE
 
 
