@@ -62,11 +62,11 @@ def route_template(scope: Scope) -> str:
     if route is None:
         return UNMATCHED_ROUTE
     # A mount's matched prefix is in root_path (beyond the app's own root path).
-    prefix = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
+    prefix: str = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
     if isinstance(route, Mount):
         # The mount itself answered (static files, say): its whole subtree is
         # one series, whatever the rest of the path was.
-        return f"{prefix}/{{path}}"
+        return prefix + "/{path}"
     return f"{prefix}{getattr(route, 'path', '')}" or UNMATCHED_ROUTE
 
 
