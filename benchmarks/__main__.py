@@ -17,6 +17,7 @@ from . import (
     httpbench,
     innerloop,
     matrix,
+    observabench,
     queuebench,
     render,
     startup,
@@ -158,6 +159,13 @@ def main(argv: list[str]) -> int:
         )
         collector.section(
             "Queue API", lambda: httpbench.measure_enqueue_api(project, settings)
+        )
+        collector.section(
+            "Observability HTTP", lambda: observabench.measure_http(project, settings)
+        )
+        collector.section(
+            "Observability worker",
+            lambda: observabench.measure_worker(project, plan.queue_rounds),
         )
         collector.section(
             "Start-up",

@@ -30,6 +30,8 @@ class App:
     # The generated app or a variant of it: it has accounts (sign-up, log-in,
     # make-admin). The bare baselines have none.
     accounts: bool = False
+    # Added to the run's environment (e.g. OpenTelemetry's variables).
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def measure_app(
 ) -> WrkReport:
     """Start `app` on a fresh store and a private queue, put `target` under load."""
     with private_run(project, app.label) as (workdir, env):
+        env.update(app.env)
         port = free_port()
         command = [str(project.python), "-m", "uvicorn", app.target]
         command += ["--factory"] if app.factory else []

@@ -27,6 +27,8 @@ class Side:
     worker: str  # module:attribute of the Worker object
     task: str  # module:attribute of the no-op task
     command: list[str]  # a burst worker draining the queue
+    # Added to the run's environment, for the producer and the worker alike.
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ def drain(project: Project, side: Side) -> Drain:
     """Fill a private queue, then time a burst worker emptying it, watched by a
     separate process that sees when the first and the last task finish."""
     with private_run(project, side.label) as (workdir, env):
+        env.update(side.env)
         producer = [str(project.python), "-m", PRODUCER]
         enqueue_seconds = float(
             run(
@@ -87,14 +90,27 @@ def median_drain(drains: Sequence[Drain]) -> Drain:
     )
 
 
+def template_side(project: Project) -> Side:
+    return Side(
+        "drain-template",
+        f"{project.package}.tasks:worker",
+        f"{project.package}.tasks.diagnostics:ping",
+        [str(project.bin / project.slug), "worker", "--burst"],
+    )
+
+
+def median_drains(project: Project, sides: Sequence[Side], rounds: int) -> list[Drain]:
+    """Each side's median drain, the sides taking turns within each round."""
+    drains: list[list[Drain]] = [[] for _ in sides]
+    for _ in range(rounds):
+        for results, side in zip(drains, sides, strict=True):
+            results.append(drain(project, side))
+    return [median_drain(results) for results in drains]
+
+
 def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
     sides = [
-        Side(
-            "drain-template",
-            f"{project.package}.tasks:worker",
-            f"{project.package}.tasks.diagnostics:ping",
-            [str(project.bin / project.slug), "worker", "--burst"],
-        ),
+        template_side(project),
         Side(
             "drain-plain",
             PLAIN_WORKER,
@@ -102,11 +118,7 @@ def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
             [str(project.bin / "streaq"), "run", PLAIN_WORKER, "--burst"],
         ),
     ]
-    drains: list[list[Drain]] = [[] for _ in sides]
-    for _ in range(rounds):
-        for results, side in zip(drains, sides, strict=True):
-            results.append(drain(project, side))
-    template, plain = (median_drain(results) for results in drains)
+    template, plain = median_drains(project, sides, rounds)
     return [
         Measurement(
             f"Queue: `enqueue_many` of {TASKS:,} no-op tasks vs. plain streaq",

@@ -99,6 +99,16 @@ NOTES = """\
   times the whole burst worker. The queue API rows load
   `POST /tasks/ping` vs. a bare FastAPI app enqueueing the same no-op through a
   plain streaq worker.
+- **Observability**: the generated app as rendered (metrics and request ids on,
+  tracing off: no OTEL_* variable set) vs. the same app with `install_metrics`
+  and `install_request_ids` skipped (`benchmarks/apps/no_observability.py`),
+  and the same app with tracing on, exporting over OTLP/HTTP to a sink in the
+  bench process that counts and drops the exports (`benchmarks/otlp_sink.py`;
+  every request traced, `/health/live` included, which the rendered settings
+  leave out). The worker rows drain the queue rows' no-op tasks with the
+  template's worker, with it traced, and with its task-metrics, trace and
+  error-report mixins taken off (`benchmarks/apps/unobserved_worker.py`), in
+  turns; the target is at most 5% with tracing off.
 - **Start-up**: median of 10 interleaved runs after one untimed round, in the
   generated project's venv; the queue-off import row renders and installs the
   same project with the queue off and compares it with `import fastapi` in that

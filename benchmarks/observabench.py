@@ -1,0 +1,130 @@
+"""What observability costs: the API's `GET /health/live` and a running worker,
+each with its metrics (and request ids) as rendered, with tracing on as well,
+and without any of it — the same rendered project in all three, taking turns.
+
+Tracing exports to a local sink (otlp_sink.py) and traces every request here:
+`/health/live` is left out of traces by default (OTEL_PYTHON_FASTAPI_EXCLUDED_URLS),
+which would make its traced figure free.
+"""
+
+from dataclasses import replace
+
+from .httpbench import LIVE, App, measure_rounds, template_app, time_per_request
+from .otlp_sink import Sink, otlp_sink
+from .procs import BenchmarkError
+from .project import Project
+from .queuebench import TASKS, Side, median_drains, template_side
+from .stats import Better
+from .table import Measurement, Row
+from .wrk import LoadSettings, WrkReport
+
+# With tracing off, metrics and request ids may cost at most this much.
+TRACING_OFF_TARGET = 0.95
+
+NO_OBSERVABILITY = App(
+    "no-observability",
+    "benchmarks.apps.no_observability:create_app",
+    factory=True,
+    accounts=True,
+)
+UNOBSERVED_WORKER = "benchmarks.apps.unobserved_worker"
+
+
+def tracing_env(sink: Sink) -> tuple[tuple[str, str], ...]:
+    return (
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", sink.url),
+        # Every request traced, /health/live included.
+        ("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", ""),
+    )
+
+
+def require_exports(sink: Sink, exports_before: int, what: str) -> None:
+    if sink.exports == exports_before:
+        raise BenchmarkError(f"{what} with tracing on exported no spans to the sink")
+
+
+def http_rows(
+    name: str, template: WrkReport, baseline: WrkReport, target: float | None
+) -> list[Measurement]:
+    return [
+        Measurement(
+            f"{name}: req/s",
+            template.requests_per_second,
+            baseline.requests_per_second,
+            "req/s",
+            Better.HIGHER,
+            target_ratio=target,
+        ),
+        Measurement(
+            f"{name}: p99 latency", template.p99_ms, baseline.p99_ms, "ms", Better.LOWER
+        ),
+    ]
+
+
+def measure_http(project: Project, settings: LoadSettings) -> list[Row]:
+    template = template_app(project)
+    with otlp_sink() as sink:
+        traced = replace(template, label="traced", env=tracing_env(sink))
+        observed, traced_report, bare = measure_rounds(
+            project, [template, traced, NO_OBSERVABILITY], LIVE, settings
+        )
+        require_exports(sink, 0, "GET /health/live")
+    return [
+        *http_rows(
+            "Observability: `GET /health/live` with metrics and request ids, tracing "
+            "off (as rendered) vs. the same app without them",
+            observed,
+            bare,
+            TRACING_OFF_TARGET,
+        ),
+        *http_rows(
+            "Observability: `GET /health/live` with tracing on as well (every request "
+            "a span, OTLP/HTTP to a local sink) vs. the same app without any",
+            traced_report,
+            bare,
+            None,
+        ),
+        time_per_request(
+            "Observability: tracing's cost per traced request (mean latency ÷ "
+            "connections, tracing on vs. off)",
+            traced_report,
+            observed,
+            settings,
+        ),
+    ]
+
+
+def measure_worker(project: Project, rounds: int) -> list[Row]:
+    observed = template_side(project)
+    unobserved = Side(
+        "drain-unobserved",
+        f"{UNOBSERVED_WORKER}:worker",
+        observed.task,
+        [str(project.python), "-m", UNOBSERVED_WORKER, "worker", "--burst"],
+    )
+    with otlp_sink() as sink:
+        traced = replace(observed, label="drain-traced", env=tracing_env(sink))
+        metrics_only, with_tracing, bare = median_drains(
+            project, [observed, traced, unobserved], rounds
+        )
+        require_exports(sink, 0, "the worker")
+    name = f"Observability: {TASKS:,} no-op tasks through a running worker"
+    return [
+        Measurement(
+            f"{name}, task metrics on and tracing off (as rendered) vs. the same "
+            "worker without task metrics, trace propagation or error reports",
+            metrics_only.steady_rate,
+            bare.steady_rate,
+            "tasks/s",
+            Better.HIGHER,
+            target_ratio=TRACING_OFF_TARGET,
+        ),
+        Measurement(
+            f"{name}, tracing on as well (a span per task, OTLP/HTTP to a local "
+            "sink) vs. the same worker without any",
+            with_tracing.steady_rate,
+            bare.steady_rate,
+            "tasks/s",
+            Better.HIGHER,
+        ),
+    ]
