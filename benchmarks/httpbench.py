@@ -186,7 +186,13 @@ def measure_rounds(
     return [median_report(reports) for reports in rounds]
 
 
-def compare(name: str, template: WrkReport, baseline: WrkReport) -> list[Measurement]:
+def compare(
+    name: str,
+    template: WrkReport,
+    baseline: WrkReport,
+    target_ratio: float | None = None,
+) -> list[Measurement]:
+    """Throughput (held to `target_ratio` when given), p50 and p99 latency."""
     return [
         Measurement(
             f"{name}: req/s",
@@ -194,6 +200,7 @@ def compare(name: str, template: WrkReport, baseline: WrkReport) -> list[Measure
             baseline.requests_per_second,
             "req/s",
             Better.HIGHER,
+            target_ratio=target_ratio,
         ),
         Measurement(
             f"{name}: p50 latency", template.p50_ms, baseline.p50_ms, "ms", Better.LOWER

@@ -9,14 +9,21 @@ which would make its traced figure free.
 
 from dataclasses import replace
 
-from .httpbench import LIVE, App, measure_rounds, template_app, time_per_request
+from .httpbench import (
+    LIVE,
+    App,
+    compare,
+    measure_rounds,
+    template_app,
+    time_per_request,
+)
 from .otlp_sink import Sink, otlp_sink
 from .procs import BenchmarkError
 from .project import Project
 from .queuebench import TASKS, Side, median_drains, template_side
 from .stats import Better
 from .table import Measurement, Row
-from .wrk import LoadSettings, WrkReport
+from .wrk import LoadSettings
 
 # With tracing off, metrics and request ids may cost at most this much.
 TRACING_OFF_TARGET = 0.95
@@ -43,24 +50,6 @@ def require_exports(sink: Sink, exports_before: int, what: str) -> None:
         raise BenchmarkError(f"{what} with tracing on exported no spans to the sink")
 
 
-def http_rows(
-    name: str, template: WrkReport, baseline: WrkReport, target: float | None
-) -> list[Measurement]:
-    return [
-        Measurement(
-            f"{name}: req/s",
-            template.requests_per_second,
-            baseline.requests_per_second,
-            "req/s",
-            Better.HIGHER,
-            target_ratio=target,
-        ),
-        Measurement(
-            f"{name}: p99 latency", template.p99_ms, baseline.p99_ms, "ms", Better.LOWER
-        ),
-    ]
-
-
 def measure_http(project: Project, settings: LoadSettings) -> list[Row]:
     template = template_app(project)
     with otlp_sink() as sink:
@@ -70,19 +59,18 @@ def measure_http(project: Project, settings: LoadSettings) -> list[Row]:
         )
         require_exports(sink, 0, "GET /health/live")
     return [
-        *http_rows(
+        *compare(
             "Observability: `GET /health/live` with metrics and request ids, tracing "
             "off (as rendered) vs. the same app without them",
             observed,
             bare,
             TRACING_OFF_TARGET,
         ),
-        *http_rows(
+        *compare(
             "Observability: `GET /health/live` with tracing on as well (every request "
             "a span, OTLP/HTTP to a local sink) vs. the same app without any",
             traced_report,
             bare,
-            None,
         ),
         time_per_request(
             "Observability: tracing's cost per traced request (mean latency ÷ "

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
@@ -19,6 +19,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
+
+from tests.support.network import serving_http
 
 # Longest a test waits for the spans it expects.
 WAIT_SECONDS = 30
@@ -126,13 +128,6 @@ def handler_for(receiver: OtlpReceiver) -> type[BaseHTTPRequestHandler]:
 def running_otlp_receiver() -> Iterator[OtlpReceiver]:
     """A receiver on 127.0.0.1; point OTEL_EXPORTER_OTLP_ENDPOINT at `endpoint`."""
     receiver = OtlpReceiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(receiver))
-    receiver.endpoint = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_http(handler_for(receiver)) as port:
+        receiver.endpoint = f"http://127.0.0.1:{port}"
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

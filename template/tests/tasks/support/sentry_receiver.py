@@ -11,8 +11,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.network import serving_http
 
 # Longest a test waits for the event it expects.
 WAIT_SECONDS = 30
@@ -82,13 +84,6 @@ def handler_for(receiver: SentryReceiver) -> type[BaseHTTPRequestHandler]:
 def running_sentry_receiver() -> Iterator[SentryReceiver]:
     """A receiver on 127.0.0.1; set SENTRY_DSN to its `dsn`."""
     receiver = SentryReceiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(receiver))
-    receiver.dsn = f"http://public@127.0.0.1:{server.server_port}/1"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_http(handler_for(receiver)) as port:
+        receiver.dsn = f"http://public@127.0.0.1:{port}/1"
         yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
