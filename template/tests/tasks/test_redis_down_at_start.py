@@ -3,6 +3,7 @@ and every queue route that Redis is unavailable, and connects once Redis is up,
 without a restart (under an orchestrator, nothing would restart it: it is live)."""
 
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,8 @@ def test_an_api_started_while_redis_is_down_answers_503_then_connects_when_it_is
         sign_up = httpx.post(
             f"{server.base_url}/users",
             json={
-                "email": "ada@example.com",
+                # The store is shared with other tests: an email of its own.
+                "email": f"ada-{uuid.uuid4().hex}@example.com",
                 "name": "Ada",
                 "password": "correct horse battery staple",
             },
