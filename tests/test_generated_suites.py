@@ -13,6 +13,7 @@ from tests.answers import (
     answer_matrix,
     combination_id,
     covering_combinations,
+    with_unusual_text,
 )
 from tests.generated import assert_suite_and_mypy_pass, run
 from tests.rendering import render
@@ -34,7 +35,19 @@ RUNNABLE = [a for a in answer_matrix() if python_is_installed(a["python_version"
 # The slow lane (worker processes, fault injection, browser) needs no more than
 # every answer value meeting both queue answers: the rest of a combination only
 # changes files the quick lane and the static checks already cover.
-COVERING = covering_combinations(RUNNABLE)
+# One queue-on run of the set also carries the unusual text answers (quotes,
+# accents, a shortened slug): a whole-suite run of its own cost minutes.
+COVERING = with_unusual_text(covering_combinations(RUNNABLE))
+
+
+def has_unusual_text(answers: Answers) -> bool:
+    return bool(answers["project_name"] == UNUSUAL_ANSWERS["project_name"])
+
+
+def whole_suite_id(answers: Answers) -> str:
+    return combination_id(answers) + (
+        "-unusual-text" if has_unusual_text(answers) else ""
+    )
 
 
 @pytest.fixture(scope="session")
@@ -64,28 +77,21 @@ def test_generated_project_passes_its_quick_lane_and_mypy(
 
 
 @pytest.mark.long_running
-@pytest.mark.parametrize("answers", COVERING, ids=combination_id)
+@pytest.mark.parametrize("answers", COVERING, ids=whole_suite_id)
 def test_generated_project_passes_its_whole_suite(
-    template: Path, tmp_path: Path, answers: Answers
+    template: Path, tmp_path: Path, mypy_cache: Path, answers: Answers
 ) -> None:
     project = render(template, tmp_path / "project", answers)
 
     # As the project's README and CI run it: `-n`, each test process on a queue
-    # of its own.
+    # of its own. mypy only where the quick lane's run of the same answers has
+    # not checked this code: the unusual names are in no other render.
     assert_suite_and_mypy_pass(
-        project, tmp_path / "junit.xml", mypy_cache=None, processes=2
+        project,
+        tmp_path / "junit.xml",
+        mypy_cache if has_unusual_text(answers) else None,
+        processes=2,
     )
-
-
-@pytest.mark.long_running
-def test_unusual_answers_give_a_working_project(
-    template: Path, tmp_path: Path, mypy_cache: Path
-) -> None:
-    # Quotes, backslashes, accents and a slug shortened to its limit, queue on.
-    answers = {**UNUSUAL_ANSWERS, "enable_job_queue": True}
-    project = render(template, tmp_path / "project", answers)
-
-    assert_suite_and_mypy_pass(project, tmp_path / "junit.xml", mypy_cache, processes=2)
 
 
 # Dependencies depend only on these two answers; resolve each pair once.

@@ -1,7 +1,13 @@
 """Which combinations run the generated suites' slow lane (see README, "Run the
 template's tests"): a covering set, derived from copier.yml."""
 
-from tests.answers import answer_matrix, covering_combinations, varied_questions
+from tests.answers import (
+    UNUSUAL_ANSWERS,
+    answer_matrix,
+    covering_combinations,
+    varied_questions,
+    with_unusual_text,
+)
 
 
 def test_every_answer_value_meets_both_queue_answers_in_the_covering_set() -> None:
@@ -38,3 +44,18 @@ def test_only_the_values_of_the_given_combinations_need_covering() -> None:
 
     assert {answers["python_version"] for answers in chosen} == {"3.11"}
     assert len(chosen) == 2 * 3  # three CI providers and three licenses
+
+
+def test_one_queue_on_run_of_the_covering_set_carries_the_unusual_text() -> None:
+    chosen = covering_combinations(answer_matrix())
+
+    runs = with_unusual_text(chosen)
+
+    unusual = [r for r in runs if r["project_name"] == UNUSUAL_ANSWERS["project_name"]]
+    assert len(unusual) == 1
+    assert unusual[0]["enable_job_queue"] is True
+    # Only the text changed: the set still covers the same choices.
+    choices = list(varied_questions())
+    assert [[r[q] for q in choices] for r in runs] == [
+        [c[q] for q in choices] for c in chosen
+    ]

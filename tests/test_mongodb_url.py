@@ -56,6 +56,12 @@ def test_the_generated_suite_passes_with_mongodb_url_set(
     answers = {**TEXT_ANSWERS, "enable_job_queue": enable_job_queue}
     project = render(template, tmp_path / "project", answers)
 
+    # Two test processes, as the project's CI runs it: every test's database is
+    # a throwaway of its own, so they never meet.
     assert_suite_and_mypy_pass(
-        project, tmp_path / "junit.xml", tmp_path / "mypy", MONGODB_URL=mongodb_url
+        project,
+        tmp_path / "junit.xml",
+        tmp_path / "mypy",
+        processes=2,
+        MONGODB_URL=mongodb_url,
     )
