@@ -12,7 +12,8 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..config import Environment, Settings
-from ..observability.metrics import RequestMetrics, exposition
+from ..observability.metrics import RequestCounter, exposition
+from ..observability.request_ids import add_request_observer
 from .access import UNAUTHORIZED_HEADERS
 
 router = APIRouter()
@@ -43,8 +44,8 @@ async def metrics(request: Request) -> Response:
 
 
 def install_metrics(app: FastAPI) -> None:
-    """Count the app's requests (outermost middleware so far: the time includes
-    the others') and serve GET /metrics."""
+    """Count the app's requests (timed by install_request_ids' middleware, the
+    outermost but Starlette's error handler) and serve GET /metrics."""
     app.state.metrics_scrape_sources = []
-    app.add_middleware(RequestMetrics)
+    add_request_observer(app, RequestCounter())
     app.include_router(router)

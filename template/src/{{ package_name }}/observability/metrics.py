@@ -10,7 +10,6 @@ sources the rest of the service adds with `add_scrape_source`.
 """
 
 import os
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -24,14 +23,11 @@ from prometheus_client import (
 )
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
-from starlette.routing import Mount
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from .multiprocess import MULTIPROCESS_DIR_VARIABLE
+from .routes import route_template
 
-# The route label of requests no route matched: a fixed value, so that
-# requests for made-up paths cannot add series without bound.
-UNMATCHED_ROUTE = "(unmatched)"
 # Methods counted by name; any other method (a client may send any token) is
 # counted as OTHER_METHOD, for the same reason.
 KNOWN_METHODS = frozenset(
@@ -55,53 +51,18 @@ HTTP_REQUEST_DURATION = Histogram(
 ScrapeSource = Callable[[], Awaitable[Iterable[Metric]]]
 
 
-def route_template(scope: Scope) -> str:
-    """The path template of the route that answered (`/users/{user_id}`), with
-    the path of the mount it lives under; UNMATCHED_ROUTE if none matched."""
-    route = scope.get("route")
-    if route is None:
-        return UNMATCHED_ROUTE
-    # A mount's matched prefix is in root_path (beyond the app's own root path).
-    prefix: str = scope.get("root_path", "")[len(scope.get("app_root_path", "")) :]
-    if isinstance(route, Mount):
-        # The mount itself answered (static files, say): its whole subtree is
-        # one series, whatever the rest of the path was.
-        return prefix + "/{path}"
-    return f"{prefix}{getattr(route, 'path', '')}" or UNMATCHED_ROUTE
+class RequestCounter:
+    """Counts each finished HTTP request and its time, labelled by route
+    template (a request observer: request_ids.py's middleware calls it, so no
+    layer of its own reads the status again)."""
 
-
-class RequestMetrics:
-    """Pure ASGI middleware (a BaseHTTPMiddleware would cost every request a task
-    and a stream): counts each HTTP request and times it, labelled by route
-    template once routing has run."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self) -> None:
         # The labelled children by label values: looked up once per series
         # instead of once per request.
         self.counters: dict[tuple[str, str, str], Any] = {}
         self.timers: dict[tuple[str, str], Any] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        # An app that fails before it answers is answered 500 further out.
-        status = 500
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            self.record(scope, status, time.perf_counter() - started)
-
-    def record(self, scope: Scope, status: int, seconds: float) -> None:
+    def __call__(self, scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"]
         if method not in KNOWN_METHODS:
             method = OTHER_METHOD

@@ -4,21 +4,27 @@ new one. Each log line written while the request is handled carries it
 method, route, status, duration and id.
 
 That line replaces uvicorn's access log (`serve` turns it off): it costs the
-same one line per request, and names the route template (`/users/{user_id}`),
-never a path with its query string, so no identifier or address in a URL
-reaches the log.
+same one line per request, and names the route template (`/users/{user_id}`,
+or a fixed label when no route matched), never a path with its query string,
+so no identifier or address in a URL reaches the log.
+
+The same middleware hands every finished request to the other observers
+(metrics.py counts it): one layer that reads the status and the time for all
+of them, instead of a layer each.
 """
 
 import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .logs import current_request_id
+from .routes import route_template
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What an incoming id may be: short, and safe to write into a log line or a
@@ -47,20 +53,18 @@ def request_id_headers() -> dict[str, str]:
     return {} if request_id is None else {REQUEST_ID_HEADER: request_id}
 
 
-def route_of(scope: Scope) -> str:
-    """The matched route's template; the path itself when no route matched."""
-    route = scope.get("route")
-    template = getattr(route, "path", None)
-    return template if isinstance(template, str) else scope["path"]
+# Told of every finished request: its scope, status and seconds taken.
+RequestObserver = Callable[[Scope, int, float], None]
 
 
 class RequestIds:
     """Pure ASGI middleware: the request id in a context variable while the
-    request is handled, in the `X-Request-ID` header of its response, and in
-    the request's line of the access log."""
+    request is handled, in the `X-Request-ID` header of its response; when the
+    request ends, each observer is told its status and duration."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, observers: list[RequestObserver]) -> None:
         self.app = app
+        self.observers = observers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,15 +89,21 @@ class RequestIds:
             # An error the app did not answer: Starlette answers 500 outside
             # this middleware (api/errors.py puts the id in that answer). The id
             # stays set, so the server's own line about the error carries it.
-            log_request(scope, status or 500, started)
+            self.finished(scope, status or 500, started)
             raise
-        log_request(scope, status, started)
+        self.finished(scope, status, started)
         current_request_id.reset(token)
 
+    def finished(self, scope: Scope, status: int, started: float) -> None:
+        seconds = time.perf_counter() - started
+        for observe in self.observers:
+            observe(scope, status, seconds)
 
-def log_request(scope: Scope, status: int, started: float) -> None:
-    milliseconds = (time.perf_counter() - started) * 1000
-    route = route_of(scope)
+
+def log_request(scope: Scope, status: int, seconds: float) -> None:
+    """The request's line of the access log."""
+    milliseconds = seconds * 1000
+    route = route_template(scope)
     access_log.info(
         "%s %s %d %.1f ms",
         scope["method"],
@@ -109,10 +119,24 @@ def log_request(scope: Scope, status: int, started: float) -> None:
     )
 
 
+def request_observers(app: FastAPI) -> list[RequestObserver]:
+    """Who is told of each finished request of `app`: the access log first."""
+    if not hasattr(app.state, "request_observers"):
+        app.state.request_observers = [log_request]
+    observers: list[RequestObserver] = app.state.request_observers
+    return observers
+
+
+def add_request_observer(app: FastAPI, observer: RequestObserver) -> None:
+    """Tell `observer` of every finished request of `app` (see RequestIds)."""
+    request_observers(app).append(observer)
+
+
 def install_request_ids(app: FastAPI) -> None:
     """Run RequestIds around everything in `app` but Starlette's outermost error
     middleware: the answers of FastAPI's body limit (413), of authentication
-    (401) and of validation (422) carry the id too.
+    (401) and of validation (422) carry the id too, and their time and status
+    are what the observers see.
 
     Inside the error middleware rather than around it, so that the stack keeps
     the shape OpenTelemetry's FastAPI instrumentation expects, whichever of the
@@ -121,9 +145,12 @@ def install_request_ids(app: FastAPI) -> None:
 
     def build_with_request_ids() -> ASGIApp:
         stack = build_middleware_stack()
+        # Read when the stack is built (first request): every observer added
+        # while the app was set up is in.
+        observers = request_observers(app)
         if isinstance(stack, ServerErrorMiddleware):
-            stack.app = RequestIds(stack.app)
+            stack.app = RequestIds(stack.app, observers)
             return stack
-        return RequestIds(stack)
+        return RequestIds(stack, observers)
 
     app.build_middleware_stack = build_with_request_ids  # type: ignore[method-assign]
