@@ -1,6 +1,7 @@
-"""`python -m benchmarks [--quick] [--skip-matrix] [--output PATH]`: measure every
-row, print the report and write it to PATH (default benchmarks/latest.md, or
-benchmarks/latest-quick.md for --quick)."""
+"""`python -m benchmarks [--quick] [--skip-matrix] [--only SECTIONS] [--output PATH]`:
+measure every row (or the named sections' rows), print the report and write it
+to PATH (default benchmarks/latest.md, or benchmarks/latest-quick.md for
+--quick, benchmarks/latest-partial.md for --only)."""
 
 import argparse
 import dataclasses
@@ -20,11 +21,12 @@ from . import (
     observabench,
     queuebench,
     render,
+    scalebench,
     startup,
     storebench,
 )
 from .machine import describe
-from .plan import FULL, QUICK, Plan
+from .plan import FULL, PARTIAL_OUTPUT, QUICK, Plan
 from .plan import describe as describe_plan
 from .procs import BenchmarkError, run
 from .project import Project, render_queue_off, render_queue_on, sync
@@ -45,6 +47,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--skip-matrix", action="store_true", help="leave out the ~20 min matrix row"
+    )
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated section names (as printed: 'Scaling,Observability "
+        "HTTP'): measure only those, written to benchmarks/latest-partial.md",
     )
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument(
@@ -68,11 +76,17 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     if args.rounds is not None:
         load = dataclasses.replace(load, rounds=args.rounds)
         plan = dataclasses.replace(plan, queue_rounds=args.rounds)
+    only = (
+        frozenset(name.strip() for name in args.only.split(",") if name.strip())
+        if args.only
+        else None
+    )
     return dataclasses.replace(
         plan,
         load=load,
         matrix=plan.matrix and not args.skip_matrix,
-        output=args.output or plan.output,
+        only=only,
+        output=args.output or (PARTIAL_OUTPUT if only else plan.output),
     )
 
 
@@ -86,13 +100,20 @@ def check_prerequisites() -> None:
 
 
 class Collector:
-    """Runs each section; a failing one becomes a row saying so, and the rest go on."""
+    """Runs each section; a failing one becomes a row saying so, and the rest go on.
+    With `only`, the sections not named are left out."""
 
-    def __init__(self) -> None:
+    def __init__(self, only: frozenset[str] | None = None) -> None:
         self.rows: list[Row] = []
         self.failed = False
+        self.only = only
+
+    def wanted(self, name: str) -> bool:
+        return self.only is None or name in self.only
 
     def section(self, name: str, measure: Callable[[], Sequence[Row]]) -> None:
+        if not self.wanted(name):
+            return
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         try:
             self.rows.extend(measure())
@@ -130,15 +151,19 @@ def main(argv: list[str]) -> int:
             cwd=workdir,
         ).strip()
         machine = describe(python_version)
-        collector = Collector()
+        collector = Collector(plan.only)
         extra_notes = [describe_plan(plan)]
+        if plan.only is not None:
+            extra_notes.append(
+                "Partial run (--only): " + ", ".join(sorted(plan.only)) + "."
+            )
         skipped = "not measured (--quick)" if plan.quick else "not measured"
         collector.section(
             "Render", lambda: [render.measure(workdir, plan.render_repeats)]
         )
         if plan.green:
             collector.section("Time to green", lambda: green.measure(workdir))
-        else:
+        elif collector.wanted("Time to green"):
             collector.rows.extend(Unmeasured(row, skipped) for row in green.ROWS)
         collector.section(
             "Inner loop",
@@ -168,12 +193,16 @@ def main(argv: list[str]) -> int:
             lambda: observabench.measure_worker(project, plan.queue_rounds),
         )
         collector.section(
+            "Scaling", lambda: scalebench.measure(project, plan.queue_rounds)
+        )
+        collector.section(
             "Start-up",
             lambda: startup.measure(project, queue_off, plan.startup_repeats),
         )
         if not plan.matrix:
-            reason = skipped if plan.quick else "not measured (--skip-matrix)"
-            collector.rows.append(Unmeasured(matrix.ROW, reason))
+            if collector.wanted("Matrix"):
+                reason = skipped if plan.quick else "not measured (--skip-matrix)"
+                collector.rows.append(Unmeasured(matrix.ROW, reason))
         else:
 
             def matrix_row() -> list[Row]:

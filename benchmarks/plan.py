@@ -13,6 +13,8 @@ FULL_OUTPUT = HERE / "latest.md"
 # Git-ignored: a quick run never replaces the full run's file (and so cannot be
 # committed or copied into the README by mistake).
 QUICK_OUTPUT = HERE / "latest-quick.md"
+# Git-ignored too: a run of some sections (--only) is for checking those rows.
+PARTIAL_OUTPUT = HERE / "latest-partial.md"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Plan:
     whole_suite: bool
     matrix: bool
     output: Path
+    # Section names to measure (--only); None measures every section.
+    only: frozenset[str] | None = None
 
 
 FULL = Plan(

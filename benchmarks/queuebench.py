@@ -38,15 +38,22 @@ class Drain:
     burst_seconds: float  # burst worker from spawn to exit (start-up included)
 
 
-def drain(project: Project, side: Side) -> Drain:
-    """Fill a private queue, then time a burst worker emptying it, watched by a
-    separate process that sees when the first and the last task finish."""
+def drain(
+    project: Project, side: Side, tasks: int = TASKS, delay_seconds: float = 0.0
+) -> Drain:
+    """Fill a private queue with `tasks` tasks (each waiting `delay_seconds`), then
+    time a burst worker emptying it, watched by a separate process that sees
+    when the first and the last task finish."""
     with private_run(project, side.label) as (workdir, env):
         env.update(side.env)
         producer = [str(project.python), "-m", PRODUCER]
         enqueue_seconds = float(
             run(
-                [*producer, "enqueue", side.worker, side.task, str(TASKS)],
+                [
+                    *producer,
+                    *("enqueue", side.worker, side.task),
+                    *(str(tasks), str(delay_seconds)),
+                ],
                 cwd=workdir,
                 env=env,
             )
@@ -76,7 +83,7 @@ def drain(project: Project, side: Side) -> Drain:
             )
         watched_tasks, watched_seconds = output.split()
         return Drain(
-            enqueue_rate=TASKS / enqueue_seconds,
+            enqueue_rate=tasks / enqueue_seconds,
             steady_rate=int(watched_tasks) / float(watched_seconds),
             burst_seconds=burst_seconds,
         )
@@ -99,6 +106,15 @@ def template_side(project: Project) -> Side:
     )
 
 
+def plain_side(project: Project) -> Side:
+    return Side(
+        "drain-plain",
+        PLAIN_WORKER,
+        PLAIN_TASK,
+        [str(project.bin / "streaq"), "run", PLAIN_WORKER, "--burst"],
+    )
+
+
 def median_drains(project: Project, sides: Sequence[Side], rounds: int) -> list[Drain]:
     """Each side's median drain, the sides taking turns within each round."""
     drains: list[list[Drain]] = [[] for _ in sides]
@@ -109,15 +125,7 @@ def median_drains(project: Project, sides: Sequence[Side], rounds: int) -> list[
 
 
 def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
-    sides = [
-        template_side(project),
-        Side(
-            "drain-plain",
-            PLAIN_WORKER,
-            PLAIN_TASK,
-            [str(project.bin / "streaq"), "run", PLAIN_WORKER, "--burst"],
-        ),
-    ]
+    sides = [template_side(project), plain_side(project)]
     template, plain = median_drains(project, sides, rounds)
     return [
         Measurement(

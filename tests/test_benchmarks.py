@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.__main__ import parse_args, plan_from_args
+from benchmarks.__main__ import Collector, parse_args, plan_from_args
 from benchmarks.green import ROWS as GREEN_ROWS
 from benchmarks.machine import cpu_model, memory_gib
 from benchmarks.matrix import summarise
@@ -215,6 +215,17 @@ def test_quick_runs_less_and_writes_its_own_file() -> None:
     # Never the full run's file: a quick run cannot replace the published figures.
     assert plan.output == QUICK_OUTPUT
     assert plan.output != FULL_OUTPUT
+
+
+def test_only_measures_the_named_sections_and_writes_its_own_file() -> None:
+    plan = plan_from_args(parse_args(["--only", "Scaling, Observability HTTP"]))
+    assert plan.only == frozenset({"Scaling", "Observability HTTP"})
+    # A partial table never replaces the full run's or the quick run's file.
+    assert plan.output not in {FULL_OUTPUT, QUICK_OUTPUT}
+    collector = Collector(plan.only)
+    collector.section("Start-up", lambda: [Unmeasured("start-up", "measured")])
+    collector.section("Scaling", lambda: [Unmeasured("scaling", "measured")])
+    assert [row.measure for row in collector.rows] == ["scaling"]
 
 
 def test_explicit_options_override_the_quick_amounts(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ but the signing the template always does (same secret, same HMAC).
 Run: `streaq run benchmarks.apps.plain_worker:worker --burst`.
 """
 
+import asyncio
+
 from streaq import Worker
 
 from .settings import CONCURRENCY, QUEUE_NAME, REDIS_URL, SIGNING_SECRET
@@ -18,4 +20,7 @@ worker = Worker(
 
 @worker.task
 async def ping(delay_seconds: float = 0.0) -> str:
+    # As the template's ping: a delay stands for a task waiting on I/O.
+    if delay_seconds > 0:
+        await asyncio.sleep(delay_seconds)
     return "pong"

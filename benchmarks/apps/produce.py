@@ -1,12 +1,13 @@
 """Fill a queue with no-op tasks before a burst worker drains it, or count what
 is left. Runs in the generated project's environment:
 
-    python -m benchmarks.apps.produce enqueue WORKER TASK COUNT   # prints seconds
+    python -m benchmarks.apps.produce enqueue WORKER TASK COUNT [DELAY]  # seconds
     python -m benchmarks.apps.produce remaining WORKER            # prints a count
     python -m benchmarks.apps.produce watch WORKER                # see `watch`
 
 WORKER and TASK are `module:attribute` paths, so the template's worker and the
-plain one go through the same code.
+plain one go through the same code. DELAY, in seconds, is the no-op task's
+`delay_seconds`: how long each run waits, as a task waiting on I/O would.
 """
 
 import asyncio
@@ -25,14 +26,15 @@ def load(path: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
-async def enqueue(worker: Any, task: Any, count: int) -> float:
+async def enqueue(worker: Any, task: Any, count: int, delay: float = 0.0) -> float:
     # Both sides freeze what start-up made, as the template's API and worker
     # lifespans do: otherwise the garbage collector's full passes over the larger
     # import graph, not the queue, would be measured.
     gc.freeze()
     async with worker:
         started = time.perf_counter()
-        await worker.enqueue_many([task.enqueue() for _ in range(count)])
+        arguments = {"delay_seconds": delay} if delay else {}
+        await worker.enqueue_many([task.enqueue(**arguments) for _ in range(count)])
         return time.perf_counter() - started
 
 
@@ -70,6 +72,10 @@ def main(argv: list[str]) -> None:
     match argv:
         case ["enqueue", worker, task, count]:
             print(asyncio.run(enqueue(load(worker), load(task), int(count))))
+        case ["enqueue", worker, task, count, delay]:
+            print(
+                asyncio.run(enqueue(load(worker), load(task), int(count), float(delay)))
+            )
         case ["remaining", worker]:
             print(asyncio.run(remaining(load(worker))))
         case ["watch", worker]:
