@@ -9,6 +9,7 @@ from typing import Any
 from streaq import Worker
 
 from ...config import Settings
+from ...redis_topology import current_primary, streaq_connection, uses_sentinel
 from .pressure import READ_ONLY, write_refusal
 from .stats import count_tasks, live_worker_ids
 
@@ -21,11 +22,19 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
     they start a server or a worker: the shared `worker` stays untouched for the
     process that follows."""
     probe: Worker[Any] = Worker(
-        redis_url=settings.redis_url.get_secret_value(),
+        **streaq_connection(settings, {}),
         queue_name=settings.queue_name,
     )
     async with probe:
         yield probe
+
+
+async def topology_detail(settings: Settings) -> str:
+    """Under Sentinel, which primary the sentinels name now (after a failover, the
+    replica promoted); nothing to add for one server."""
+    if not uses_sentinel(settings):
+        return ""
+    return f" via Sentinel, primary {await current_primary(settings)}"
 
 
 async def check_redis(queue: Worker[Any], settings: Settings) -> str:
@@ -56,7 +65,7 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
         raise RuntimeError(refusal.summary) from error
     workers = len(await live_worker_ids(queue))
     return (
-        f"Redis {version}, {counts.queued} task(s) queued and {counts.scheduled} "
+        f"Redis {version}{await topology_detail(settings)}, {counts.queued} task(s) queued and {counts.scheduled} "
         f"scheduled on '{queue.queue_name}', {workers} worker(s) alive"
     )
 

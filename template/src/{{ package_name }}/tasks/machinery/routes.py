@@ -31,6 +31,7 @@ from streaq.types import StreaqCancelled
 from ...api.access import AdminUser, CurrentUser
 from ...api.dependencies import require_documents
 from ...config import Settings
+from ...redis_topology import async_redis
 from ..diagnostics import ping
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
@@ -97,10 +98,7 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
 
     async with (
         keep_producer_connected(worker, producer_connected),
-        Redis.from_url(
-            settings.redis_url.get_secret_value(),
-            max_connections=redis_pool_size(settings),
-        ) as redis,
+        async_redis(settings, max_connections=redis_pool_size(settings)) as redis,
     ):
         app.state.redis = redis
         # Sign-up and log-in attempts: one limit for all API processes.
