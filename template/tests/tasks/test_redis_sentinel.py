@@ -16,7 +16,7 @@ import pytest
 from tests.support.accounts import LogIn
 from tests.support.api_server import start_api_server
 from tests.tasks.support.sentinel_servers import MASTER_NAME, sentinel_topology
-from tests.tasks.support.workers import start_worker
+from tests.tasks.support.workers import report_when, start_worker
 
 # Six redis-servers, an API and a worker: slow, and `ha` to leave it out alone.
 pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.ha]
@@ -102,6 +102,9 @@ async def test_api_and_worker_carry_on_after_the_primary_fails_over(
             async with httpx.AsyncClient(
                 base_url=api.base_url, timeout=30, headers=await admin_login()
             ) as client:
+                # The worker is up (it refuses to start while Redis fails over).
+                first = await client.post("/tasks/ping")
+                await report_when(client, first.json()["task_id"])
                 before = await client.get("/health/ready")
                 stop = anyio.Event()
                 async with anyio.create_task_group() as producers:
@@ -118,11 +121,11 @@ async def test_api_and_worker_carry_on_after_the_primary_fails_over(
                 after = await client.get("/health/ready")
                 done = await done_tasks(client, list(enqueued.acknowledged))
             worker_survived = worker.process.poll() is None
+            new_primary = topology.named_primary()
         finally:
             worker.stop()
             api.stop()
 
-    new_primary = topology.named_primary()
     assert new_primary is not None
     lost = set(enqueued.acknowledged) - done
     after_failover = enqueued.since(promoted_at)
@@ -158,6 +161,8 @@ async def test_api_and_worker_carry_on_after_the_primary_fails_over(
     # What may be lost is what the old primary acknowledged and had not yet sent
     # to the replica: only tasks acknowledged just before the kill.
     assert all(enqueued.acknowledged[task] > killed_at - 1.0 for task in lost)
-    # The worker is the same process (it re-executes itself after Redis trouble).
+    # The worker is the same process: it lost its connection, waited for the
+    # sentinels to name a primary that takes writes, and re-executed itself.
     assert worker_survived
+    assert "it restarts once Redis answers again" in worker.log()
     assert "Traceback" not in api.log()

@@ -51,7 +51,9 @@ class SentinelTopology:
         """The primary the first sentinel that answers names now."""
         for port in self.sentinel_ports:
             try:
-                with redis.Redis(port=port, socket_timeout=1) as sentinel:
+                with redis.Redis(
+                    port=port, socket_timeout=1, decode_responses=True
+                ) as sentinel:
                     address = sentinel.sentinel_get_master_addr_by_name(MASTER_NAME)
             except redis.RedisError:
                 continue
