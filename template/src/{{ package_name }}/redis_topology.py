@@ -24,6 +24,7 @@ import redis
 import redis.asyncio
 import redis.asyncio.sentinel
 import redis.sentinel
+from pydantic import SecretStr
 
 from .config import Settings
 
@@ -45,18 +46,8 @@ def redis_settings_named(settings: Settings) -> str:
     return "REDIS_URL"
 
 
-def topology_description(settings: Settings) -> str:
-    """The topology in use, in words (doctor, /health/ready)."""
-    if uses_sentinel(settings):
-        return (
-            f"Sentinel ({len(settings.redis_sentinels)} sentinel(s), primary "
-            f"'{settings.redis_sentinel_master}')"
-        )
-    return "one server (REDIS_URL)"
-
-
-def secret(value: Any) -> str | None:
-    return None if value is None else str(value.get_secret_value()) or None
+def secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value() or None
 
 
 def streaq_connection(
@@ -69,28 +60,22 @@ def streaq_connection(
             "redis_url": settings.redis_url.get_secret_value(),
             "redis_kwargs": redis_kwargs,
         }
-    sentinel_options = {
-        name: redis_kwargs[name]
-        for name in SENTINEL_SHARED_OPTIONS
-        if name in redis_kwargs
-    }
-    if sentinel_password := secret(settings.redis_sentinel_password):
-        sentinel_options["password"] = sentinel_password
-    data_options = dict(redis_kwargs)
-    if data_password := secret(settings.redis_sentinel_data_password):
-        data_options["password"] = data_password
+    to_sentinels, to_primary = sentinel_options(
+        settings, redis_kwargs, SENTINEL_SHARED_OPTIONS
+    )
     return {
         "sentinel_nodes": settings.redis_sentinels,
         "sentinel_master": settings.redis_sentinel_master,
-        "sentinel_kwargs": sentinel_options,
-        "redis_kwargs": data_options,
+        "sentinel_kwargs": to_sentinels,
+        "redis_kwargs": to_primary,
     }
 
 
 def sentinel_options(
     settings: Settings, options: dict[str, Any], shared: tuple[str, ...]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """redis-py's options for the sentinels, and for the primary."""
+    """The client options for the sentinels (those of `options` named in
+    `shared`, and their password), and for the primary (its password added)."""
     to_sentinels = {name: options[name] for name in shared if name in options}
     if sentinel_password := secret(settings.redis_sentinel_password):
         to_sentinels["password"] = sentinel_password
