@@ -30,11 +30,12 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
 
 
 async def topology_detail(settings: Settings) -> str:
-    """Under Sentinel, which primary the sentinels name now (after a failover, the
-    replica promoted); nothing to add for one server."""
+    """Which topology serves the queue; under Sentinel, the primary the sentinels
+    name now (after a failover, the replica they promoted)."""
     if not uses_sentinel(settings):
-        return ""
-    return f" via Sentinel, primary {await current_primary(settings)}"
+        return "one server"
+    primary = await current_primary(settings)
+    return f"Sentinel '{settings.redis_sentinel_master}', primary {primary}"
 
 
 async def check_redis(queue: Worker[Any], settings: Settings) -> str:
@@ -65,7 +66,7 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
         raise RuntimeError(refusal.summary) from error
     workers = len(await live_worker_ids(queue))
     return (
-        f"Redis {version}{await topology_detail(settings)}, {counts.queued} task(s) queued and {counts.scheduled} "
+        f"Redis {version} ({await topology_detail(settings)}), {counts.queued} task(s) queued and {counts.scheduled} "
         f"scheduled on '{queue.queue_name}', {workers} worker(s) alive"
     )
 
