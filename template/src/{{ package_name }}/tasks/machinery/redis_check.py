@@ -65,9 +65,11 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
             raise
         raise RuntimeError(refusal.summary) from error
     workers = len(await live_worker_ids(queue))
+    topology = await topology_detail(settings)
     return (
-        f"Redis {version} ({await topology_detail(settings)}), {counts.queued} task(s) queued and {counts.scheduled} "
-        f"scheduled on '{queue.queue_name}', {workers} worker(s) alive"
+        f"Redis {version} ({topology}), {counts.queued} task(s) queued and "
+        f"{counts.scheduled} scheduled on '{queue.queue_name}', {workers} worker(s) "
+        "alive"
     )
 
 
