@@ -23,6 +23,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Before any test module imports the app: the worker is built from the
     # environment when the queue is imported.
     global redis_server, redis_unavailable_reason
+    config.addinivalue_line(
+        "markers",
+        "ha: runs Redis high availability (Sentinel, failover) on servers of its "
+        'own; also slow. `pytest -m "not ha"` leaves it out',
+    )
     if "REDIS_URL" not in os.environ:
         redis_server = start_redis_server()
         if redis_server is None:

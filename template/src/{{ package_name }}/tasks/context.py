@@ -22,5 +22,5 @@ class WorkerContext:
     database: Any
     mailer: EmailSender
     http: httpx.AsyncClient
-    # redis-py client on REDIS_URL, for the tasks' own keys (progress events).
+    # redis-py client on the queue's Redis, for the tasks' own keys (progress events).
     redis: Redis

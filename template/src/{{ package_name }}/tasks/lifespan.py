@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from redis.asyncio import Redis
 
 from ..config import get_settings
 from ..db import init_models, open_database
+from ..redis_topology import async_redis
 from ..services.email import create_email_sender
 from .context import WorkerContext
 from .machinery.tracing import observed_worker
@@ -30,7 +30,7 @@ async def worker_lifespan() -> AsyncIterator[WorkerContext]:
         observed_worker(settings),
         open_database(settings) as database,
         httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS) as http,
-        Redis.from_url(settings.redis_url.get_secret_value()) as redis,
+        async_redis(settings) as redis,
     ):
         await init_models(database)
         # Start-up objects live as long as the worker: frozen, the garbage

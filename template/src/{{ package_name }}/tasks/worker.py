@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from ..config import get_settings
+from ..redis_topology import streaq_connection
 from .context import WorkerContext
 from .lifespan import worker_lifespan
 from .machinery.service_worker import ServiceWorker
@@ -24,7 +25,8 @@ class Priority(StrEnum):
 def create_worker() -> ServiceWorker[WorkerContext]:
     """The worker, configured from the settings (`get_settings()`, as the app's).
 
-    Producer (the API) and workers must agree on the Redis URL, the queue name and
+    Producer (the API) and workers must agree on the Redis (REDIS_URL, or the
+    Sentinel settings: redis_topology.py), the queue name and
     the signing secret: both build this same object from the same settings.
     A `ServiceWorker` is Streaq's `Worker` that also tells a task when it was due
     (cron misfires), dead-letters poison tasks and payloads signed with another
@@ -33,7 +35,12 @@ def create_worker() -> ServiceWorker[WorkerContext]:
     """
     settings = get_settings()
     return ServiceWorker(
-        redis_url=settings.redis_url.get_secret_value(),
+        # A reply timeout above Streaq's blocking read: a connection that stops
+        # delivering without closing ends in an error the worker recovers from
+        # (tasks/machinery/timeouts.py), instead of a worker waiting forever.
+        **streaq_connection(
+            settings, redis_timeouts(settings.worker_idle_timeout_seconds)
+        ),
         queue_name=settings.queue_name,
         concurrency=settings.worker_concurrency,
         lifespan=worker_lifespan,
@@ -44,10 +51,6 @@ def create_worker() -> ServiceWorker[WorkerContext]:
         # Payloads are pickled; the signature stops a worker from unpickling data
         # that anyone with write access to Redis slipped into the queue.
         signing_secret=settings.task_signing_secret.get_secret_value(),
-        # A reply timeout above Streaq's blocking read: a connection that stops
-        # delivering without closing ends in an error the worker recovers from
-        # (tasks/machinery/timeouts.py), instead of a worker waiting forever.
-        redis_kwargs=redis_timeouts(settings.worker_idle_timeout_seconds),
     )
 
 

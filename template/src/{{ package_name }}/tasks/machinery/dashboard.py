@@ -26,7 +26,6 @@ from fastapi import status as http_status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pymongo.errors import ConnectionFailure
-from redis.asyncio import Redis
 from starlette.datastructures import State
 from streaq import Worker
 from streaq.constants import REDIS_GROUP
@@ -42,6 +41,7 @@ from ...config import Settings, get_settings
 from ...db import DatabaseUnavailableError, DocumentBinding, open_database
 from ...models import User
 from ...observability.logs import logging_config
+from ...redis_topology import async_redis
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
 from .dashboard_headers import (
@@ -300,7 +300,7 @@ def standalone_dashboard(settings: Settings) -> FastAPI:
         async with (
             connect_producer(worker),
             open_database(settings) as database,
-            Redis.from_url(settings.redis_url.get_secret_value()) as redis,
+            async_redis(settings) as redis,
         ):
             app.state.documents = DocumentBinding(database)
             app.state.auth_attempts = shared_attempt_limiter(settings, redis)

@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 
 import redis
 
+from ...config import Settings
+from ...redis_topology import sync_redis
+
 logger = logging.getLogger(__name__)
 
 STAMP_KEY = "streaq:{queue_name}:data-since"
@@ -26,21 +29,21 @@ WHAT_IS_LOST = (
 )
 
 
-def stamp_redis(redis_url: str, queue_name: str) -> str:
+def stamp_redis(settings: Settings, queue_name: str) -> str:
     """The time the queue's Redis data was first seen, stamping it now if unset."""
     key = STAMP_KEY.format(queue_name=queue_name)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
+    with sync_redis(settings, decode_responses=True) as client:
         client.set(key, now, nx=True)
         return str(client.get(key) or now)
 
 
-def check_for_data_loss(redis_url: str, queue_name: str) -> None:
+def check_for_data_loss(settings: Settings, queue_name: str) -> None:
     """Log what was lost if Redis lost its data since this process last looked;
     remember the current stamp for the next look. Never fails the worker: a
     Redis that cannot answer here fails the worker's own start soon after."""
     try:
-        stamp = stamp_redis(redis_url, queue_name)
+        stamp = stamp_redis(settings, queue_name)
     except redis.RedisError as error:
         logger.warning("could not check Redis for lost data: %s", error)
         return

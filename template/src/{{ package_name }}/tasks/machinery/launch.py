@@ -105,7 +105,6 @@ def launch_workers(
                     WorkerOptions(
                         burst=burst,
                         verbose=verbose,
-                        redis_url=settings.redis_url.get_secret_value(),
                         queue_name=settings.queue_name,
                     ),
                     grace_period_seconds=settings.worker_grace_period_seconds,
@@ -117,7 +116,7 @@ def launch_workers(
             with serving_worker_metrics(metrics_host, metrics_port, None):
                 run_one_worker(
                     burst=burst,
-                    redis_url=settings.redis_url.get_secret_value(),
+                    settings=settings,
                     queue_name=settings.queue_name,
                     restart_command=[
                         *worker_command(burst=burst, verbose=verbose),

@@ -9,6 +9,7 @@ from streaq import StreaqError
 
 from ...api.errors import cause_for_client, log_outage, service_unavailable
 from ...causes import describe, innermost_error
+from ...redis_topology import redis_settings_named
 from ..worker import worker
 from .pressure import REDIS_RESPONSE_ERRORS, WriteRefusal, write_refusal
 from .producer import (
@@ -24,8 +25,9 @@ async def queue_unavailable(request: Request, error: Exception) -> JSONResponse:
     log_outage(request, "job queue (Redis)", error)
     return service_unavailable(
         f"The job queue (Redis) is unavailable{cause_for_client(request, error)}. "
-        "Nothing was changed; retry shortly. If it lasts, check REDIS_URL and "
-        "that Redis >= 7 is running."
+        "Nothing was changed; retry shortly. If it lasts, check "
+        f"{redis_settings_named(request.app.state.settings)} and that Redis >= 7 "
+        "is running."
     )
 
 

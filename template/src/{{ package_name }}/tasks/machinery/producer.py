@@ -15,6 +15,8 @@ from streaq import Worker
 from streaq.types import Streaq
 
 from ...causes import describe
+from ...config import get_settings
+from ...redis_topology import redis_settings_named
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +35,10 @@ async def connect_producer(queue: Worker[Any]) -> AsyncIterator[Worker[Any]]:
         try:
             await stack.enter_async_context(queue)
         except Exception as error:
+            named = redis_settings_named(get_settings())
             raise QueueUnavailableError(
-                f"cannot connect to Redis at REDIS_URL ({describe(error)}); "
-                "start Redis >= 7 or point REDIS_URL at one"
+                f"cannot connect to Redis at {named} ({describe(error)}); "
+                f"start Redis >= 7 or point {named} at one"
             ) from error
         yield queue
 

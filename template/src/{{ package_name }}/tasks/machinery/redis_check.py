@@ -9,6 +9,7 @@ from typing import Any
 from streaq import Worker
 
 from ...config import Settings
+from ...redis_topology import current_primary, streaq_connection, uses_sentinel
 from .pressure import READ_ONLY, write_refusal
 from .stats import count_tasks, live_worker_ids
 
@@ -21,11 +22,20 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
     they start a server or a worker: the shared `worker` stays untouched for the
     process that follows."""
     probe: Worker[Any] = Worker(
-        redis_url=settings.redis_url.get_secret_value(),
+        **streaq_connection(settings, {}),
         queue_name=settings.queue_name,
     )
     async with probe:
         yield probe
+
+
+async def topology_detail(settings: Settings) -> str:
+    """Which topology serves the queue; under Sentinel, the primary the sentinels
+    name now (after a failover, the replica they promoted)."""
+    if not uses_sentinel(settings):
+        return "one server"
+    primary = await current_primary(settings)
+    return f"Sentinel '{settings.redis_sentinel_master}', primary {primary}"
 
 
 async def check_redis(queue: Worker[Any], settings: Settings) -> str:
@@ -55,9 +65,11 @@ async def check_redis(queue: Worker[Any], settings: Settings) -> str:
             raise
         raise RuntimeError(refusal.summary) from error
     workers = len(await live_worker_ids(queue))
+    topology = await topology_detail(settings)
     return (
-        f"Redis {version}, {counts.queued} task(s) queued and {counts.scheduled} "
-        f"scheduled on '{queue.queue_name}', {workers} worker(s) alive"
+        f"Redis {version} ({topology}), {counts.queued} task(s) queued and "
+        f"{counts.scheduled} scheduled on '{queue.queue_name}', {workers} worker(s) "
+        "alive"
     )
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import coredis.exceptions
 import redis
 
+from ...config import Settings
+from ...redis_topology import redis_settings_named, sync_redis
 from .pressure import write_refusal
 from .producer import REDIS_CONNECTION_ERRORS
 
@@ -92,12 +94,12 @@ def trouble_of(error: BaseException) -> RedisTrouble | None:
     return None
 
 
-def redis_problem(redis_url: str, queue_name: str) -> str | None:
+def redis_problem(settings: Settings, queue_name: str) -> str | None:
     """Why Redis cannot serve a worker right now, or None when it can: it must
     answer and accept a write."""
     try:
-        with redis.Redis.from_url(
-            redis_url,
+        with sync_redis(
+            settings,
             socket_connect_timeout=RETRY_SECONDS,
             socket_timeout=RETRY_SECONDS,
         ) as client:
@@ -107,17 +109,18 @@ def redis_problem(redis_url: str, queue_name: str) -> str | None:
     return None
 
 
-def wait_for_redis(redis_url: str, queue_name: str) -> float:
+def wait_for_redis(settings: Settings, queue_name: str) -> float:
     """Block until Redis answers and accepts writes, saying every so often that
     the worker waits and why; return the seconds waited."""
     started = last_said = time.monotonic()
-    while (problem := redis_problem(redis_url, queue_name)) is not None:
+    while (problem := redis_problem(settings, queue_name)) is not None:
         time.sleep(RETRY_SECONDS)
         if time.monotonic() - last_said >= WAITING_LOG_SECONDS:
             last_said = time.monotonic()
             logger.warning(
-                "still waiting for Redis (%.0f s): %s; check REDIS_URL and the server",
+                "still waiting for Redis (%.0f s): %s; check %s and the server",
                 last_said - started,
                 problem,
+                redis_settings_named(settings),
             )
     return time.monotonic() - started

@@ -31,12 +31,13 @@ from streaq.types import StreaqCancelled
 from ...api.access import AdminUser, CurrentUser
 from ...api.dependencies import require_documents
 from ...config import Settings
+from ...redis_topology import async_redis
 from ..diagnostics import ping
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
 from .event_streams import StreamSlots, event_stream_slot, redis_pool_size
 from .owners import owner_of, record_owner
-from .producer import keep_producer_connected
+from .producer import QueueUnavailableError, keep_producer_connected
 from .progress import follow_progress
 from .stats import QueueStats, queue_stats
 from .unrun_failures import SigningSecretMismatchError, is_bad_signature
@@ -97,10 +98,7 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
 
     async with (
         keep_producer_connected(worker, producer_connected),
-        Redis.from_url(
-            settings.redis_url.get_secret_value(),
-            max_connections=redis_pool_size(settings),
-        ) as redis,
+        async_redis(settings, max_connections=redis_pool_size(settings)) as redis,
     ):
         app.state.redis = redis
         # Sign-up and log-in attempts: one limit for all API processes.
@@ -213,6 +211,13 @@ async def stored_result(
         return await worker.result_by_id(
             task_id, timeout=timedelta(seconds=wait_seconds)
         )
+    except TimeoutError as error:
+        # Seen once a Sentinel failover is over: the first result subscription
+        # on the promoted primary can hang. A 503 asks the client to retry.
+        raise QueueUnavailableError(
+            f"the stored result of task {task_id} did not arrive from Redis "
+            f"within {wait_seconds:g} s"
+        ) from error
     except StreaqError as error:
         if not is_bad_signature(error):
             raise

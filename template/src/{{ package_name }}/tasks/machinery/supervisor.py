@@ -47,7 +47,6 @@ class WorkerOptions:
 
     burst: bool
     verbose: bool
-    redis_url: str
     queue_name: str
     # Read where the options are made: in the supervisor.
     supervisor_pid: int = field(default_factory=os.getpid)
@@ -65,7 +64,8 @@ def run_supervised_worker(number: int, options: WorkerOptions) -> None:
     configure_logging(get_settings(), verbose=options.verbose)
     run_one_worker(
         burst=options.burst,
-        redis_url=options.redis_url,
+        # Read here: the settings are the supervisor's environment, inherited.
+        settings=get_settings(),
         queue_name=options.queue_name,
         restart_command=worker_command(burst=options.burst, verbose=options.verbose),
     )

@@ -24,7 +24,7 @@ from streaq import Worker
 from streaq.utils import import_string
 
 from ...causes import describe
-from ...config import get_settings
+from ...config import Settings, get_settings
 from ...observability.logs import configure_logging
 from .data_loss import check_for_data_loss
 from .redis_trouble import trouble_of, wait_for_redis
@@ -72,7 +72,7 @@ def run_reloading_worker(burst: bool, verbose: bool) -> None:
 def run_one_worker(
     *,
     burst: bool,
-    redis_url: str,
+    settings: Settings,
     queue_name: str,
     restart_command: Sequence[str],
     before_restart: Callable[[], None] | None = None,
@@ -80,7 +80,7 @@ def run_one_worker(
     """Run a worker in this process until it stops; after Redis trouble, wait it
     out and re-execute `restart_command` in place; after any other error, exit
     with FATAL_EXIT_CODE."""
-    check_for_data_loss(redis_url, queue_name)
+    check_for_data_loss(settings, queue_name)
     try:
         run_worker(burst=burst)
     except Exception as error:
@@ -100,7 +100,7 @@ def run_one_worker(
         )
     else:
         return
-    waited = wait_for_redis(redis_url, queue_name)
+    waited = wait_for_redis(settings, queue_name)
     if before_restart is not None:
         before_restart()
     logger.warning("Redis answers again after %.1f s: restarting the worker", waited)
