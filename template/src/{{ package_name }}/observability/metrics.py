@@ -57,24 +57,23 @@ class RequestCounter:
     layer of its own reads the status again)."""
 
     def __init__(self) -> None:
-        # The labelled children by label values: looked up once per series
-        # instead of once per request.
-        self.counters: dict[tuple[str, str, str], Any] = {}
-        self.timers: dict[tuple[str, str], Any] = {}
+        # The labelled counter and timer of each (method, route, status), looked
+        # up once per series instead of once per request.
+        self.series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def __call__(self, scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"]
         if method not in KNOWN_METHODS:
             method = OTHER_METHOD
-        route = route_template(scope)
-        key = (method, route, str(status))
-        counter = self.counters.get(key)
-        if counter is None:
-            counter = self.counters[key] = HTTP_REQUESTS.labels(*key)
+        key = (method, route_template(scope), status)
+        children = self.series.get(key)
+        if children is None:
+            children = self.series[key] = (
+                HTTP_REQUESTS.labels(method, key[1], str(status)),
+                HTTP_REQUEST_DURATION.labels(method, key[1]),
+            )
+        counter, timer = children
         counter.inc()
-        timer = self.timers.get(key[:2])
-        if timer is None:
-            timer = self.timers[key[:2]] = HTTP_REQUEST_DURATION.labels(method, route)
         timer.observe(seconds)
 
 

@@ -15,8 +15,8 @@ of them, instead of a layer each.
 
 import logging
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Callable
 
 from fastapi import FastAPI
@@ -43,7 +43,9 @@ def request_id_of(scope: Scope) -> str:
             if SANE_REQUEST_ID.fullmatch(value):
                 return value.decode("ascii")
             break
-    return uuid.uuid4().hex
+    # 128 random bits as 32 hex digits, the shape of a UUID's hex without the
+    # cost of building a UUID object on every request.
+    return secrets.token_hex(16)
 
 
 def request_id_headers() -> dict[str, str]:
@@ -102,6 +104,8 @@ class RequestIds:
 
 def log_request(scope: Scope, status: int, seconds: float) -> None:
     """The request's line of the access log."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return  # LOG_LEVEL above INFO: nothing to build
     milliseconds = seconds * 1000
     route = route_template(scope)
     access_log.info(
