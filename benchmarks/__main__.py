@@ -189,6 +189,9 @@ def main(argv: list[str]) -> int:
             "Observability HTTP", lambda: observabench.measure_http(project, settings)
         )
         collector.section(
+            "Observability in-process", lambda: observabench.measure_in_process(project)
+        )
+        collector.section(
             "Observability worker",
             lambda: observabench.measure_worker(project, plan.queue_rounds),
         )

@@ -18,9 +18,10 @@ from .httpbench import (
     time_per_request,
 )
 from .otlp_sink import Sink, otlp_sink
-from .procs import BenchmarkError
+from .procs import BenchmarkError, run
 from .project import Project
 from .queuebench import TASKS, Side, median_drains, template_side
+from .runtime import private_run
 from .stats import Better
 from .table import Measurement, Row
 from .wrk import LoadSettings
@@ -35,6 +36,10 @@ NO_OBSERVABILITY = App(
     accounts=True,
 )
 UNOBSERVED_WORKER = "benchmarks.apps.unobserved_worker"
+IN_PROCESS = "benchmarks.apps.in_process"
+# Rounds of requests through the app in-process; the best round is kept.
+IN_PROCESS_ROUNDS = 9
+IN_PROCESS_REQUESTS = 3_000
 
 
 def tracing_env(sink: Sink) -> tuple[tuple[str, str], ...]:
@@ -79,6 +84,32 @@ def measure_http(project: Project, settings: LoadSettings) -> list[Row]:
             observed,
             settings,
         ),
+    ]
+
+
+def measure_in_process(project: Project) -> list[Row]:
+    """What metrics and request ids cost per request with no server around them:
+    CPU time only, so it holds on a busy machine where the served rows blur."""
+    with private_run(project, "in-process") as (workdir, env):
+        printed = run(
+            [
+                *(str(project.python), "-m", IN_PROCESS),
+                *(str(IN_PROCESS_ROUNDS), str(IN_PROCESS_REQUESTS)),
+            ],
+            cwd=workdir,
+            env=env,
+        )
+    observed_us, bare_us = (float(value) for value in printed.split())
+    return [
+        Measurement(
+            "Observability: `GET /health/live` through the app in-process (no "
+            "server: the time per request is the app's alone), metrics and request "
+            "ids as rendered vs. without them",
+            observed_us / 1000,
+            bare_us / 1000,
+            "ms",
+            Better.LOWER,
+        )
     ]
 
 
