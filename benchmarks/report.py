@@ -108,7 +108,18 @@ NOTES = """\
   leave out). The worker rows drain the queue rows' no-op tasks with the
   template's worker, with it traced, and with its task-metrics, trace and
   error-report mixins taken off (`benchmarks/apps/unobserved_worker.py`), in
-  turns; the target is at most 5% with tracing off.
+  turns; the target is at most 5% with tracing off. The in-process row sends
+  `GET /health/live` through both apps' whole ASGI stack in the bench's own
+  process (`benchmarks/apps/in_process.py`: no server, no network; 9 rounds of
+  3,000 requests, taking turns, the best round of each kept): the app's CPU time
+  alone, so the difference is the two features' cost per request and the ratio
+  the least a served request could show (a server adds its own time to both).
+- **Scaling**: the memory row fills a queue on a redis-server of the bench's own
+  with 10,000 no-op tasks through each side's producer (one task first, so the
+  queue's keys and Streaq's functions exist before the first reading) and divides
+  the growth of `used_memory` by 10,000. The I/O rows drain 2,000 tasks that each
+  sleep 50 ms (the no-op task's `delay_seconds`) with the template's worker and
+  plain streaq, concurrency 16, taking turns; the ideal is 16 ÷ 0.05 s.
 - **Start-up**: median of 10 interleaved runs after one untimed round, in the
   generated project's venv; the queue-off import row renders and installs the
   same project with the queue off and compares it with `import fastapi` in that
