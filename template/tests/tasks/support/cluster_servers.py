@@ -27,6 +27,9 @@ MISSING_SERVER = (
 @dataclass
 class ClusterTopology:
     ports: list[int]
+    # The nodes talk to each other on these (by default, their port + 10000,
+    # which may be taken or above 65535).
+    bus_ports: list[int]
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -71,12 +74,15 @@ def cluster_topology(folder: Path) -> Iterator[ClusterTopology]:
     client = shutil.which("redis-cli")
     if server is None or client is None:
         raise RuntimeError(MISSING_SERVER)
-    topology = ClusterTopology(ports=[free_port() for _ in range(PRIMARIES)])
+    topology = ClusterTopology(
+        ports=[free_port() for _ in range(PRIMARIES)],
+        bus_ports=[free_port() for _ in range(PRIMARIES)],
+    )
     try:
-        for port in topology.ports:
+        for port, bus_port in zip(topology.ports, topology.bus_ports, strict=True):
             arguments = [
                 *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)),
-                *("--cluster-enabled", "yes"),
+                *("--cluster-enabled", "yes", "--cluster-port", str(bus_port)),
                 *("--cluster-config-file", str(folder / f"nodes-{port}.conf")),
                 *("--cluster-node-timeout", str(NODE_TIMEOUT_MILLISECONDS)),
                 *("--save", "", "--appendonly", "no"),
