@@ -1,16 +1,19 @@
 """Which Redis the queue uses, and the one place every Redis client is made.
 
-Two topologies, chosen by the settings (config.py):
+Three topologies, chosen by the settings (config.py):
 
 - one server at REDIS_URL (the default);
 - Sentinel: REDIS_SENTINEL_NODES lists the sentinels, which name the current
   primary of REDIS_SENTINEL_MASTER. Every client asks them where the primary is
   when it connects, so after a failover new connections reach the new primary
   without a restart.
+- Redis Cluster: REDIS_CLUSTER_NODES lists some of its nodes; the clients learn
+  from them which primary serves which hash slot. QUEUE_NAME must then hold a
+  hash tag (config.py), which puts every key of the queue in one slot.
 
 Streaq's worker and producer, the API's redis-py client (progress events, shared
 rate limits), the worker health check and the worker's own start-up probes all
-build their connection here; a new topology (Redis Cluster) is added here alone.
+build their connection here; another topology is added here alone.
 
 Like worker_health.py, this module imports only the `redis` client and the
 settings: the container healthcheck imports it.
@@ -22,7 +25,9 @@ from typing import Any
 
 import redis
 import redis.asyncio
+import redis.asyncio.cluster
 import redis.asyncio.sentinel
+import redis.cluster
 import redis.sentinel
 from pydantic import SecretStr
 
@@ -34,15 +39,26 @@ SENTINEL_SHARED_OPTIONS = ("connect_timeout", "stream_timeout")
 # redis-py's client options that also apply to the sentinels.
 SENTINEL_SHARED_REDIS_PY_OPTIONS = ("socket_connect_timeout", "socket_timeout")
 
+# The clients `sync_redis` and `async_redis` give: a cluster client has the same
+# commands (those on keys route to the node serving the key's slot).
+SyncRedis = redis.Redis | redis.cluster.RedisCluster
+AsyncRedis = redis.asyncio.Redis | redis.asyncio.cluster.RedisCluster
+
 
 def uses_sentinel(settings: Settings) -> bool:
     return bool(settings.redis_sentinel_nodes)
+
+
+def uses_cluster(settings: Settings) -> bool:
+    return bool(settings.redis_cluster_nodes)
 
 
 def redis_settings_named(settings: Settings) -> str:
     """The settings that say where Redis is, for messages that ask to check them."""
     if uses_sentinel(settings):
         return "REDIS_SENTINEL_NODES and REDIS_SENTINEL_MASTER"
+    if uses_cluster(settings):
+        return "REDIS_CLUSTER_NODES"
     return "REDIS_URL"
 
 
@@ -55,6 +71,13 @@ def streaq_connection(
 ) -> dict[str, Any]:
     """Streaq `Worker(...)` keyword arguments that connect it to the queue's Redis,
     `redis_kwargs` (coredis client options such as timeouts) included."""
+    if uses_cluster(settings):
+        # Streaq builds a coredis RedisCluster on these nodes, `redis_kwargs` its
+        # options for every node.
+        return {
+            "cluster_nodes": settings.redis_cluster,
+            "redis_kwargs": cluster_options(settings, redis_kwargs),
+        }
     if not uses_sentinel(settings):
         return {
             "redis_url": settings.redis_url.get_secret_value(),
@@ -85,10 +108,29 @@ def sentinel_options(
     return to_sentinels, to_primary
 
 
+def cluster_options(settings: Settings, options: dict[str, Any]) -> dict[str, Any]:
+    """`options` for every node of the cluster, its password added."""
+    if password := secret(settings.redis_cluster_password):
+        return {**options, "password": password}
+    return dict(options)
+
+
 @contextmanager
-def sync_redis(settings: Settings, **options: Any) -> Iterator[redis.Redis]:
+def sync_redis(settings: Settings, **options: Any) -> Iterator[SyncRedis]:
     """A redis-py client on the primary (`options` as `redis.Redis` takes them),
-    closed at exit, the sentinels' connections included."""
+    closed at exit, the sentinels' connections included; under Redis Cluster, a
+    cluster client on its primaries."""
+    if uses_cluster(settings):
+        cluster = redis.cluster.RedisCluster(
+            startup_nodes=[
+                redis.cluster.ClusterNode(host, port)  # type: ignore[no-untyped-call]
+                for host, port in settings.redis_cluster
+            ],
+            **cluster_options(settings, options),
+        )
+        with cluster as client:
+            yield client
+        return
     if not uses_sentinel(settings):
         with redis.Redis.from_url(
             settings.redis_url.get_secret_value(), **options
@@ -113,12 +155,15 @@ def sync_redis(settings: Settings, **options: Any) -> Iterator[redis.Redis]:
 
 
 @asynccontextmanager
-async def async_redis(
-    settings: Settings, **options: Any
-) -> AsyncIterator[redis.asyncio.Redis]:
+async def async_redis(settings: Settings, **options: Any) -> AsyncIterator[AsyncRedis]:
     """An asyncio redis-py client on the primary, closed at exit (the sentinels'
     connections included). Under Sentinel each new connection asks where the
-    primary is: after a failover the client follows it."""
+    primary is: after a failover the client follows it. Under Redis Cluster, a
+    cluster client (`max_connections` is then per node)."""
+    if uses_cluster(settings):
+        async with async_cluster(settings, options) as client:
+            yield client
+        return
     if not uses_sentinel(settings):
         async with redis.asyncio.Redis.from_url(
             settings.redis_url.get_secret_value(), **options
@@ -160,3 +205,24 @@ async def current_primary(settings: Settings) -> str | None:
         for node in sentinel.sentinels:
             await node.aclose()
     return f"{host}:{port}"
+
+
+async def cluster_primaries(settings: Settings) -> int:
+    """How many primaries serve the cluster's hash slots now (raises a redis
+    error when no node answers)."""
+    timeouts = {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
+    async with async_cluster(settings, timeouts) as client:
+        return len(client.get_primaries())
+
+
+def async_cluster(
+    settings: Settings, options: dict[str, Any]
+) -> redis.asyncio.cluster.RedisCluster:
+    """An asyncio cluster client on REDIS_CLUSTER_NODES; `async with` it."""
+    return redis.asyncio.cluster.RedisCluster(
+        startup_nodes=[
+            redis.asyncio.cluster.ClusterNode(host, port)
+            for host, port in settings.redis_cluster
+        ],
+        **cluster_options(settings, options),
+    )

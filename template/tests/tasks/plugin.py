@@ -25,8 +25,8 @@ def pytest_configure(config: pytest.Config) -> None:
     global redis_server, redis_unavailable_reason
     config.addinivalue_line(
         "markers",
-        "ha: runs Redis high availability (Sentinel, failover) on servers of its "
-        'own; also slow. `pytest -m "not ha"` leaves it out',
+        "ha: runs Redis high availability (Sentinel, failover) or Redis Cluster "
+        'on servers of its own; also slow. `pytest -m "not ha"` leaves it out',
     )
     if "REDIS_URL" not in os.environ:
         redis_server = start_redis_server()

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from redis.asyncio import Redis
 
 from ..config import Settings
+from ..redis_topology import AsyncRedis
 from ..services.email import EmailSender
 
 
@@ -23,4 +23,4 @@ class WorkerContext:
     mailer: EmailSender
     http: httpx.AsyncClient
     # redis-py client on the queue's Redis, for the tasks' own keys (progress events).
-    redis: Redis
+    redis: AsyncRedis

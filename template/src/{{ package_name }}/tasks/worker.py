@@ -26,7 +26,7 @@ def create_worker() -> ServiceWorker[WorkerContext]:
     """The worker, configured from the settings (`get_settings()`, as the app's).
 
     Producer (the API) and workers must agree on the Redis (REDIS_URL, or the
-    Sentinel settings: redis_topology.py), the queue name and
+    Sentinel or Cluster settings: redis_topology.py), the queue name and
     the signing secret: both build this same object from the same settings.
     A `ServiceWorker` is Streaq's `Worker` that also tells a task when it was due
     (cron misfires), dead-letters poison tasks and payloads signed with another

@@ -8,8 +8,7 @@ and expires on its own, as the task's result does (no clean-up job, no MongoDB
 document per task).
 """
 
-from redis.asyncio import Redis
-
+from ...redis_topology import AsyncRedis
 from ..worker import worker
 
 # How long the owner is remembered: longer than the tasks here wait (scheduled,
@@ -22,11 +21,11 @@ def owner_key(task_id: str) -> str:
     return f"{worker.queue_name}:task-owner:{task_id}"
 
 
-async def record_owner(redis: Redis, task_id: str, user_id: str) -> None:
+async def record_owner(redis: AsyncRedis, task_id: str, user_id: str) -> None:
     await redis.set(owner_key(task_id), user_id, ex=OWNER_KEPT_SECONDS)
 
 
-async def owner_of(redis: Redis, task_id: str) -> str | None:
+async def owner_of(redis: AsyncRedis, task_id: str) -> str | None:
     """The id of the user the task was enqueued for; None if it has none."""
     owner = await redis.get(owner_key(task_id))
     # Bytes, unless the client was made with decode_responses=True.

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import anyio
 from pydantic import BaseModel
-from redis.asyncio import Redis
+
+from ...redis_topology import AsyncRedis
 
 # How long a finished task's progress stays readable.
 PROGRESS_RETENTION_SECONDS = 3600
@@ -39,7 +40,7 @@ def history_key(queue_name: str, task_id: str) -> str:
 class ProgressPublisher:
     """Publishes the progress of one task run."""
 
-    def __init__(self, redis: Redis, queue_name: str, task_id: str) -> None:
+    def __init__(self, redis: AsyncRedis, queue_name: str, task_id: str) -> None:
         self._redis = redis
         self._channel = channel_name(queue_name, task_id)
         self._history = history_key(queue_name, task_id)
@@ -55,12 +56,14 @@ class ProgressPublisher:
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.rpush(self._history, event)
             pipe.expire(self._history, PROGRESS_RETENTION_SECONDS)
-            pipe.publish(self._channel, event)
             await pipe.execute()
+        # Published after the history is written (a Redis Cluster runs no PUBLISH
+        # in a transaction): a follower that reads both drops the copy by `seq`.
+        await self._redis.publish(self._channel, event)
 
 
 async def follow_progress(
-    redis: Redis,
+    redis: AsyncRedis,
     queue_name: str,
     task_id: str,
     task_has_ended: Callable[[], Awaitable[bool]],

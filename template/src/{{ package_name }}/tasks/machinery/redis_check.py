@@ -9,7 +9,13 @@ from typing import Any
 from streaq import Worker
 
 from ...config import Settings
-from ...redis_topology import current_primary, streaq_connection, uses_sentinel
+from ...redis_topology import (
+    cluster_primaries,
+    current_primary,
+    streaq_connection,
+    uses_cluster,
+    uses_sentinel,
+)
 from .pressure import READ_ONLY, write_refusal
 from .stats import count_tasks, live_worker_ids
 
@@ -31,7 +37,10 @@ async def open_redis_probe(settings: Settings) -> AsyncIterator[Worker[Any]]:
 
 async def topology_detail(settings: Settings) -> str:
     """Which topology serves the queue; under Sentinel, the primary the sentinels
-    name now (after a failover, the replica they promoted)."""
+    name now (after a failover, the replica they promoted); under Redis Cluster,
+    how many primaries share the hash slots."""
+    if uses_cluster(settings):
+        return f"Cluster, {await cluster_primaries(settings)} primaries"
     if not uses_sentinel(settings):
         return "one server"
     primary = await current_primary(settings)

@@ -23,7 +23,6 @@ from fastapi import (
 from fastapi.encoders import jsonable_encoder
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel
-from redis.asyncio import Redis
 from streaq import StreaqError
 from streaq.task import TaskResult, TaskStatus
 from streaq.types import StreaqCancelled
@@ -31,7 +30,7 @@ from streaq.types import StreaqCancelled
 from ...api.access import AdminUser, CurrentUser
 from ...api.dependencies import require_documents
 from ...config import Settings
-from ...redis_topology import async_redis
+from ...redis_topology import AsyncRedis, async_redis
 from ..diagnostics import ping
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
@@ -115,9 +114,9 @@ async def connect_queue(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(prefix="/tasks", tags=["tasks"], lifespan=connect_queue)
 
 
-def get_redis(request: Request) -> Redis:
+def get_redis(request: Request) -> AsyncRedis:
     """The redis-py client `connect_queue` opened."""
-    redis: Redis = request.app.state.redis
+    redis: AsyncRedis = request.app.state.redis
     return redis
 
 
@@ -133,7 +132,7 @@ def aborted_note_key(task_id: str) -> str:
     return f"{worker.queue_name}:aborted-before-start:{task_id}"
 
 
-RedisDep = Annotated[Redis, Depends(get_redis)]
+RedisDep = Annotated[AsyncRedis, Depends(get_redis)]
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ async def known_task(
 
 async def enqueued_for(request: Request, task_id: str, user_id: str) -> None:
     """Record that the task just enqueued belongs to `user_id` (see owners.py)."""
-    redis: Redis = request.app.state.redis
+    redis: AsyncRedis = request.app.state.redis
     await record_owner(redis, task_id, user_id)
 
 

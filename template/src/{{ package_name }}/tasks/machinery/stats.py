@@ -52,16 +52,11 @@ async def live_worker_ids(queue: Worker[Any]) -> list[str]:
     own connection (`worker health` reads the same keys without Streaq)."""
     pattern = heartbeat_pattern(queue.queue_name)
     found: set[str] = set()
-    cursor = 0
-    while True:
-        cursor, keys = await queue.redis.scan(cursor, match=pattern, count=SCAN_BATCH)
+    # Under Redis Cluster, SCAN runs on each primary in turn.
+    async for key in queue.redis.scan_iter(match=pattern, count=SCAN_BATCH):
         # SCAN may return a key twice; the set counts each worker once.
-        found.update(
-            worker_id_of(key.decode() if isinstance(key, bytes) else key)
-            for key in keys
-        )
-        if cursor == 0:
-            return sorted(found)
+        found.add(worker_id_of(key.decode() if isinstance(key, bytes) else key))
+    return sorted(found)
 
 
 async def queue_stats(queue: Worker[Any]) -> QueueStats:
