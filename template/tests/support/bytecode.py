@@ -1,9 +1,9 @@
 """Bytecode for the processes the tests start, even where PYTHONDONTWRITEBYTECODE
 is set (some shells, containers and CI machines set it).
 
-Each server and worker a test starts imports the whole stack; without cached
-bytecode every one of them compiles those modules again, about a second more a
-process. So the processes the tests start write their bytecode to a folder of
+Each process a test starts (a server, a command) imports the whole stack;
+without cached bytecode every one of them compiles those modules again, about a
+second more a process. So the processes the tests start write their bytecode to a folder of
 the session's own instead: nothing is written into the source tree or the
 virtual environment, and the folder goes with the session.
 """
