@@ -10,6 +10,7 @@ environment). A different stamp after a restart means the data was lost between.
 
 import logging
 import os
+import secrets
 from datetime import UTC, datetime
 
 import redis
@@ -29,13 +30,25 @@ WHAT_IS_LOST = (
 )
 
 
+def new_stamp() -> str:
+    """Now, and a random tag: a Redis emptied and stamped again within the same
+    instant still gets a stamp of its own (a worker restarts in under a second)."""
+    return f"{datetime.now(UTC).isoformat()}#{secrets.token_hex(4)}"
+
+
+def stamped_at(stamp: str) -> str:
+    """The time part of a stamp, for people."""
+    return stamp.partition("#")[0]
+
+
 def stamp_redis(settings: Settings, queue_name: str) -> str:
-    """The time the queue's Redis data was first seen, stamping it now if unset."""
+    """The stamp of the queue's Redis data (when it was first seen), stamping it
+    now if unset."""
     key = STAMP_KEY.format(queue_name=queue_name)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp = new_stamp()
     with sync_redis(settings, decode_responses=True) as client:
-        client.set(key, now, nx=True)
-        return str(client.get(key) or now)
+        client.set(key, stamp, nx=True)
+        return str(client.get(key) or stamp)
 
 
 def check_for_data_loss(settings: Settings, queue_name: str) -> None:
@@ -55,8 +68,8 @@ def check_for_data_loss(settings: Settings, queue_name: str) -> None:
             "consumer groups, functions, the cron schedule); the lost tasks are "
             "not rerun. Run Redis with persistence (appendonly yes) and never "
             "FLUSHALL a queue's database.",
-            seen,
-            stamp,
+            stamped_at(seen),
+            stamped_at(stamp),
             WHAT_IS_LOST,
         )
     os.environ[STAMP_VARIABLE] = stamp
