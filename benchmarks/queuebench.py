@@ -115,12 +115,19 @@ def plain_side(project: Project) -> Side:
     )
 
 
-def median_drains(project: Project, sides: Sequence[Side], rounds: int) -> list[Drain]:
-    """Each side's median drain, the sides taking turns within each round."""
+def median_drains(
+    project: Project,
+    sides: Sequence[Side],
+    rounds: int,
+    tasks: int = TASKS,
+    delay_seconds: float = 0.0,
+) -> list[Drain]:
+    """Each side's median drain (of `tasks` tasks each waiting `delay_seconds`),
+    the sides taking turns within each round."""
     drains: list[list[Drain]] = [[] for _ in sides]
     for _ in range(rounds):
         for results, side in zip(drains, sides, strict=True):
-            results.append(drain(project, side))
+            results.append(drain(project, side, tasks, delay_seconds))
     return [median_drain(results) for results in drains]
 
 

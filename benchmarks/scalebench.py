@@ -8,6 +8,7 @@ after filling a queue), so nothing else on the shared Redis is counted.
 
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from .procs import BenchmarkError, free_port, run, stop
 from .project import Project
-from .queuebench import PRODUCER, Side, drain, plain_side, template_side
+from .queuebench import PRODUCER, Side, median_drains, plain_side, template_side
 from .runtime import CONCURRENCY, private_run
-from .stats import Better, median
+from .stats import Better
 from .table import Measurement
 
 QUEUED_TASKS = 10_000
@@ -54,7 +55,7 @@ def own_redis() -> Iterator[str]:
                 process.poll()
                 if process.returncode is not None:
                     raise BenchmarkError("redis-server for the memory row exited")
-                subprocess.run(["sleep", "0.05"], check=True)
+                time.sleep(0.05)
             else:
                 raise BenchmarkError("redis-server for the memory row did not answer")
             yield url
@@ -95,11 +96,8 @@ def io_bound_rates(project: Project, rounds: int) -> tuple[float, float]:
         replace(template_side(project), label="io-template"),
         replace(plain_side(project), label="io-plain"),
     ]
-    rates: list[list[float]] = [[], []]
-    for _ in range(rounds):
-        for side_rates, side in zip(rates, sides, strict=True):
-            side_rates.append(drain(project, side, IO_TASKS, IO_SECONDS).steady_rate)
-    return median(rates[0]), median(rates[1])
+    template, plain = median_drains(project, sides, rounds, IO_TASKS, IO_SECONDS)
+    return template.steady_rate, plain.steady_rate
 
 
 def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
