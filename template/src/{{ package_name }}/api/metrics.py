@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ..config import Environment, Settings
-from ..observability.metrics import RequestCounter, exposition
+from ..observability.metrics import exposition, request_counter
 from ..observability.request_ids import add_request_observer
 from .access import UNAUTHORIZED_HEADERS
 
@@ -47,5 +47,6 @@ def install_metrics(app: FastAPI) -> None:
     """Count the app's requests (timed by install_request_ids' middleware, the
     outermost but Starlette's error handler) and serve GET /metrics."""
     app.state.metrics_scrape_sources = []
-    add_request_observer(app, RequestCounter())
+    app.state.request_counter = counter = request_counter()
+    add_request_observer(app, counter)
     app.include_router(router)
