@@ -356,6 +356,7 @@ def compose_problems(project: Path) -> list[str]:
             for port in service.get("ports", [])
             if published_host_ips(port) != LOOPBACK
         ]
+    problems += replica_set_problems(services)
     env = env_values(project / ".env")
     for variable, modifier in COMPOSE_VARIABLE.findall(text):
         if not modifier.startswith(":?") or len(modifier) <= 2:
@@ -366,6 +367,28 @@ def compose_problems(project: Path) -> list[str]:
         if not env.get(variable):
             problems.append(f"compose.yaml reads {variable}, which .env lacks")
     return problems
+
+
+def replica_set_problems(services: dict[str, Any]) -> list[str]:
+    """Compose's MongoDB is a replica set (transactions need one) and every
+    MONGODB_URL of the stack names that set."""
+    mongo = services.get("mongo")
+    if mongo is None:
+        return []
+    started_with = " ".join(
+        str(part)
+        for key in ("entrypoint", "command")
+        for part in (mongo.get(key) or [])
+    )
+    if (named := re.search(r"--replSet (\w+)", started_with)) is None:
+        return ["compose.yaml: mongo is not started as a replica set (--replSet)"]
+    return [
+        f"compose.yaml: {name}'s MONGODB_URL does not name replicaSet={named[1]}"
+        for name, service in services.items()
+        if isinstance(service.get("environment"), dict)
+        and "MONGODB_URL" in service["environment"]
+        and f"replicaSet={named[1]}" not in service["environment"]["MONGODB_URL"]
+    ]
 
 
 def queue_off_problems(project: Path, files: list[Path], answers: Answers) -> list[str]:

@@ -126,9 +126,34 @@ def test_compose_problems_name_open_ports_missing_restarts_and_optional_variable
         "compose.yaml: api has no restart policy",
         "compose.yaml: api publishes '8000:8000' on every interface",
         "compose.yaml: mongo has no restart policy",
+        "compose.yaml: mongo is not started as a replica set (--replSet)",
         "compose.yaml: ${MONGO_ROOT_PASSWORD} must be required with a message"
         " (${MONGO_ROOT_PASSWORD:?set MONGO_ROOT_PASSWORD in .env})",
         "compose.yaml reads MONGO_ROOT_PASSWORD, which .env lacks",
+    ]
+
+
+def test_compose_problems_name_a_url_that_misses_the_replica_set(
+    tmp_path: Path,
+) -> None:
+    compose = """\
+services:
+  api:
+    restart: unless-stopped
+    environment:
+      MONGODB_URL: mongodb://mongo:27017/?authSource=admin
+  worker:
+    restart: unless-stopped
+    environment:
+      MONGODB_URL: mongodb://mongo:27017/?replicaSet=rs0
+  mongo:
+    restart: unless-stopped
+    entrypoint: [bash, -c, exec docker-entrypoint.sh mongod --replSet rs0]
+"""
+    project = project_with(tmp_path, {"compose.yaml": compose, ".env": ""})
+
+    assert compose_problems(project) == [
+        "compose.yaml: api's MONGODB_URL does not name replicaSet=rs0"
     ]
 
 
