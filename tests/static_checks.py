@@ -375,10 +375,11 @@ def replica_set_problems(services: dict[str, Any]) -> list[str]:
     mongo = services.get("mongo")
     if mongo is None:
         return []
+    # Compose takes either a string or a list for each.
     started_with = " ".join(
-        str(part)
-        for key in ("entrypoint", "command")
-        for part in (mongo.get(key) or [])
+        part if isinstance(part, str) else " ".join(map(str, part))
+        for part in (mongo.get("entrypoint"), mongo.get("command"))
+        if part
     )
     if (named := re.search(r"--replSet (\w+)", started_with)) is None:
         return ["compose.yaml: mongo is not started as a replica set (--replSet)"]

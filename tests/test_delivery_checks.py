@@ -148,7 +148,7 @@ services:
       MONGODB_URL: mongodb://mongo:27017/?replicaSet=rs0
   mongo:
     restart: unless-stopped
-    entrypoint: [bash, -c, exec docker-entrypoint.sh mongod --replSet rs0]
+    command: mongod --replSet rs0
 """
     project = project_with(tmp_path, {"compose.yaml": compose, ".env": ""})
 

@@ -44,7 +44,9 @@ OTHER_METHOD = "other"
 
 REQUESTS_NAME = "http_requests"
 REQUESTS_HELP = "HTTP requests answered, by method, route template and status code."
+REQUESTS_LABELS = ("method", "route", "status")
 DURATION_NAME = "http_request_duration_seconds"
+DURATION_LABELS = ("method", "route")
 DURATION_HELP = (
     "Seconds from a request's arrival to the end of its answer, by method and "
     "route template."
@@ -100,9 +102,7 @@ class LocalRequestCounter:
         self.times: dict[tuple[str, str], SeriesTimes] = {}
 
     def __call__(self, scope: Scope, route: str, status: int, seconds: float) -> None:
-        method = scope["method"]
-        if method not in KNOWN_METHODS:
-            method = OTHER_METHOD
+        method = counted_method(scope)
         key = (method, route, status)
         self.requests[key] = self.requests.get(key, 0) + 1
         series = self.times.get((method, route))
@@ -113,12 +113,12 @@ class LocalRequestCounter:
 
     def families(self) -> Iterable[Metric]:
         requests = CounterMetricFamily(
-            REQUESTS_NAME, REQUESTS_HELP, labels=("method", "route", "status")
+            REQUESTS_NAME, REQUESTS_HELP, labels=REQUESTS_LABELS
         )
         for (method, route, status), count in sorted(self.requests.items()):
             requests.add_metric((method, route, str(status)), count)
         durations = HistogramMetricFamily(
-            DURATION_NAME, DURATION_HELP, labels=("method", "route")
+            DURATION_NAME, DURATION_HELP, labels=DURATION_LABELS
         )
         for labels, series in sorted(self.times.items()):
             cumulative, buckets = 0, []
@@ -135,10 +135,8 @@ def shared_metrics() -> tuple[Counter, Histogram]:
     shared folder's files. Made once per process, in no registry: a scrape
     reads the files (MultiProcessCollector), not the objects."""
     return (
-        Counter(
-            REQUESTS_NAME, REQUESTS_HELP, ["method", "route", "status"], registry=None
-        ),
-        Histogram(DURATION_NAME, DURATION_HELP, ["method", "route"], registry=None),
+        Counter(REQUESTS_NAME, REQUESTS_HELP, REQUESTS_LABELS, registry=None),
+        Histogram(DURATION_NAME, DURATION_HELP, DURATION_LABELS, registry=None),
     )
 
 
