@@ -205,16 +205,18 @@ def main(argv: list[str]) -> int:
         if not plan.matrix:
             if collector.wanted("Matrix"):
                 reason = skipped if plan.quick else "not measured (--skip-matrix)"
-                collector.rows.append(Unmeasured(matrix.ROW, reason))
+                collector.rows.extend(
+                    Unmeasured(row, reason) for row in (matrix.ROW, matrix.TARGET_ROW)
+                )
         else:
 
             def matrix_row() -> list[Row]:
-                row, summary = matrix.measure(workdir)
+                rows, summary = matrix.measure(workdir)
                 extra_notes.append(
                     f"Matrix run: {summary.tests} tests, {summary.failed} failed, "
                     f"{summary.skipped} skipped."
                 )
-                return [row]
+                return rows
 
             collector.section("Matrix", matrix_row)
         report = render_report(machine, collector.rows, extra_notes, quick=plan.quick)

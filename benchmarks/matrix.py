@@ -8,11 +8,14 @@ from pathlib import Path
 
 from .project import TEMPLATE_ROOT, clean_env
 from .stats import Better
-from .table import Measurement
+from .table import Measurement, Row, Target
 
 ROW = (
     "Matrix: `pytest -n auto -m slow` wall time vs. the combinations one after another"
 )
+TARGET_ROW = "Matrix: `pytest -n auto -m slow` wall time (renders and generated suites)"
+# Item 2 of the fast-feedback goals: the matrix stays under this on this machine.
+TARGET_MINUTES = 15.0
 COMMAND = (
     "uv",
     "run",
@@ -50,9 +53,11 @@ def summarise(junit_xml: str) -> JunitSummary:
     return JunitSummary(tests, failed, skipped, serial)
 
 
-def measure(workdir: Path) -> tuple[Measurement, JunitSummary]:
-    """Run the slow tests in parallel as the template's own session does. A failing
-    test still yields a figure; the summary says how many failed."""
+def measure(workdir: Path) -> tuple[list[Row], JunitSummary]:
+    """Run the slow tests in parallel as the template's own session does: the
+    speed-up over running them one after another, and the wall time held to its
+    target. A failing test still yields figures; the summary says how many
+    failed."""
     report = workdir / "matrix.xml"
     started = time.perf_counter()
     # Not check=True: the timing is valid even when a combination fails.
@@ -65,13 +70,6 @@ def measure(workdir: Path) -> tuple[Measurement, JunitSummary]:
     )
     wall = time.perf_counter() - started
     summary = summarise(report.read_text())
-    return (
-        Measurement(
-            ROW,
-            wall,
-            summary.serial_seconds,
-            "min",
-            Better.LOWER,
-        ),
-        summary,
-    )
+    speed_up = Measurement(ROW, wall, summary.serial_seconds, "min", Better.LOWER)
+    held = Target(TARGET_ROW, wall, TARGET_MINUTES * 60, "min")
+    return [speed_up, held], summary

@@ -46,6 +46,13 @@ NOTES = """\
   1,000 documents is tinymongo checking the unique email index against every
   stored document on each insert. Tests use tinymongo's memory backend; these
   rows are the `serve` and `worker` commands' store without `MONGODB_URL`.
+  "Under load" is the `POST /users` load below (same rounds) against the same
+  `create_app` whose sign-up keeps its users in a dict
+  (`benchmarks/apps/dict_store.py`: same argon2 hash, rate limit and
+  enqueue; a taken email still gets 409), each side's store empty at the
+  start. Its target is a ratio of at least 0.10. Argon2, the same on both
+  sides, takes most of a sign-up's time, and the run ends long before 1,000
+  users: the insert rows show what the store alone costs and how it grows.
 - **HTTP**: wrk, 2 threads, 32 connections, 3 s warm-up then 10 s measured (a
   full run; this run's amounts are in the last notes), on loopback, against
   `python -m uvicorn <app> --log-level warning --no-access-log` (one process,
