@@ -41,6 +41,7 @@ from ...config import Settings, get_settings
 from ...db import DatabaseUnavailableError, DocumentBinding, open_database
 from ...models import User
 from ...observability.logs import logging_config
+from ...observability.tracing import NATIVE_TELEMETRY_OFF
 from ...redis_topology import async_redis
 from ..worker import worker
 from .attempt_limits import shared_attempt_limiter
@@ -211,7 +212,11 @@ def create_dashboard(settings: Settings, worker: Worker[Any], host: State) -> Fa
         )
 
     dashboard = FastAPI(
-        title="Task dashboard", docs_url=None, redoc_url=None, openapi_url=None
+        title="Task dashboard",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry=NATIVE_TELEMETRY_OFF,
     )
     dashboard.add_middleware(
         SecurityHeaders,
@@ -317,6 +322,7 @@ def standalone_dashboard(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        telemetry=NATIVE_TELEMETRY_OFF,
     )
     app.mount("/", create_dashboard(settings, worker, app.state))
     return app
