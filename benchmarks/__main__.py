@@ -75,7 +75,9 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
         load = dataclasses.replace(load, seconds=args.http_seconds)
     if args.rounds is not None:
         load = dataclasses.replace(load, rounds=args.rounds)
-        plan = dataclasses.replace(plan, queue_rounds=args.rounds)
+        plan = dataclasses.replace(
+            plan, queue_rounds=args.rounds, side_by_side_rounds=args.rounds
+        )
     only = (
         frozenset(name.strip() for name in args.only.split(",") if name.strip())
         if args.only
@@ -180,20 +182,26 @@ def main(argv: list[str]) -> int:
             lambda: httpbench.measure_authentication(project, settings),
         )
         collector.section(
-            "Queue worker", lambda: queuebench.measure(project, plan.queue_rounds)
+            "Queue worker",
+            lambda: queuebench.measure(
+                project, plan.queue_rounds, plan.side_by_side_rounds
+            ),
         )
         collector.section(
             "Queue API", lambda: httpbench.measure_enqueue_api(project, settings)
         )
         collector.section(
-            "Observability HTTP", lambda: observabench.measure_http(project, settings)
+            "Observability HTTP",
+            lambda: observabench.measure_http(
+                project, settings, plan.side_by_side_rounds
+            ),
         )
         collector.section(
             "Observability in-process", lambda: observabench.measure_in_process(project)
         )
         collector.section(
             "Observability worker",
-            lambda: observabench.measure_worker(project, plan.queue_rounds),
+            lambda: observabench.measure_worker(project, plan.side_by_side_rounds),
         )
         collector.section(
             "Scaling", lambda: scalebench.measure(project, plan.queue_rounds)

@@ -4,10 +4,12 @@ of authentication: the generated app against itself with one part taken out."""
 
 import json
 import secrets
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -88,10 +90,19 @@ PING = Load("POST /tasks/ping", "/tasks/ping", "post_empty.lua", as_admin=True)
 OWN_USER = Load("GET /users/{id}", "/users/{user_id}", as_owner=True)
 
 
-def measure_app(
-    project: Project, app: App, target: Load, settings: LoadSettings
-) -> WrkReport:
-    """Start `app` on a fresh store and a private queue, put `target` under load."""
+@dataclass(frozen=True)
+class Served:
+    """An app running for one load: where to send it and with which headers."""
+
+    url: str
+    headers: list[str]
+    process: "subprocess.Popen[bytes]"
+
+
+@contextmanager
+def serving(project: Project, app: App, target: Load) -> Iterator[Served]:
+    """Start `app` on a fresh store and a private queue, ready for `target`
+    (an admin's or the owner's token made where the load needs one)."""
     with private_run(project, app.label) as (workdir, env):
         env.update(app.env)
         port = free_port()
@@ -117,13 +128,21 @@ def measure_app(
                 account = sign_up(base, "Bench Owner")
                 path = path.format(user_id=account.user_id)
                 headers.append(f"Authorization: Bearer {log_in(base, account)}")
-            return load(
-                base + path,
-                replace(settings, seconds=max(settings.seconds, target.min_seconds)),
-                script=target.script,
-                headers=headers,
-                settle=lambda: wait_until_idle(process.pid),
-            )
+            yield Served(base + path, headers, process)
+
+
+def measure_app(
+    project: Project, app: App, target: Load, settings: LoadSettings
+) -> WrkReport:
+    """`app` alone under `target`'s load."""
+    with serving(project, app, target) as served:
+        return load(
+            served.url,
+            replace(settings, seconds=max(settings.seconds, target.min_seconds)),
+            script=target.script,
+            headers=served.headers,
+            settle=lambda: wait_until_idle(served.process.pid),
+        )
 
 
 @dataclass(frozen=True)

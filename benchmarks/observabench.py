@@ -20,15 +20,29 @@ from .httpbench import (
 from .otlp_sink import Sink, otlp_sink
 from .procs import BenchmarkError, run
 from .project import Project
-from .queuebench import TASKS, Side, median_drains, template_side
 from .runtime import private_run
+from .side_by_side import (
+    SIDE_BY_SIDE_TASKS,
+    compare_served_side_by_side,
+    compare_side_by_side,
+)
 from .stats import Better
 from .table import Measurement, Row
+from .workers import Side, template_side
 from .wrk import LoadSettings
 
-# With tracing off, metrics and request ids may cost at most this much.
+# The observability goals' bound on what metrics and tracing cost with tracing
+# off: the API's metrics; the worker's task metrics, trace propagation and error
+# reports. Request ids and the log context belong to the logs and stay on both
+# sides of the target rows (one more row shows the API without request ids too).
 TRACING_OFF_TARGET = 0.95
 
+NO_METRICS = App(
+    "no-metrics",
+    "benchmarks.apps.no_metrics:create_app",
+    factory=True,
+    accounts=True,
+)
 NO_OBSERVABILITY = App(
     "no-observability",
     "benchmarks.apps.no_observability:create_app",
@@ -55,21 +69,45 @@ def require_exports(sink: Sink, exports_before: int, what: str) -> None:
         raise BenchmarkError(f"{what} with tracing on exported no spans to the sink")
 
 
-def measure_http(project: Project, settings: LoadSettings) -> list[Row]:
+def measure_http(project: Project, settings: LoadSettings, rounds: int) -> list[Row]:
+    """Metrics (and tracing, off) against the app without them, and with request
+    ids taken out too, each side by side (side_by_side.py); tracing's rows
+    with each app served alone, in turns, as the other HTTP rows are."""
     template = template_app(project)
+    metrics = compare_served_side_by_side(
+        project, template, NO_METRICS, LIVE, settings, rounds
+    )
+    metrics_and_ids = compare_served_side_by_side(
+        project, template, NO_OBSERVABILITY, LIVE, settings, rounds
+    )
     with otlp_sink() as sink:
         traced = replace(template, label="traced", env=tracing_env(sink))
         observed, traced_report, bare = measure_rounds(
             project, [template, traced, NO_OBSERVABILITY], LIVE, settings
         )
         require_exports(sink, 0, "GET /health/live")
+    side_by_side = "both served at once on one core (median of the rounds' ratios)"
     return [
-        *compare(
-            "Observability: `GET /health/live` with metrics and request ids, tracing "
-            "off (as rendered) vs. the same app without them",
-            observed,
-            bare,
-            TRACING_OFF_TARGET,
+        Measurement(
+            "Observability: `GET /health/live` with metrics, tracing off (as "
+            "rendered) vs. the same app without metrics (request ids and their "
+            f"log context on both sides), {side_by_side}: req/s",
+            metrics.rate,
+            metrics.baseline_rate,
+            "req/s",
+            Better.HIGHER,
+            target_ratio=TRACING_OFF_TARGET,
+            paired_ratio=metrics.ratio,
+        ),
+        Measurement(
+            "Observability: `GET /health/live` with metrics and request ids, "
+            "tracing off (as rendered) vs. the same app without either, "
+            f"{side_by_side}: req/s",
+            metrics_and_ids.rate,
+            metrics_and_ids.baseline_rate,
+            "req/s",
+            Better.HIGHER,
+            paired_ratio=metrics_and_ids.ratio,
         ),
         *compare(
             "Observability: `GET /health/live` with tracing on as well (every request "
@@ -114,6 +152,8 @@ def measure_in_process(project: Project) -> list[Row]:
 
 
 def measure_worker(project: Project, rounds: int) -> list[Row]:
+    """The worker as rendered, and with tracing on, each drained side by side
+    with the worker without observability (side_by_side.py)."""
     observed = template_side(project)
     unobserved = Side(
         "drain-unobserved",
@@ -121,29 +161,34 @@ def measure_worker(project: Project, rounds: int) -> list[Row]:
         observed.task,
         [str(project.python), "-m", UNOBSERVED_WORKER, "worker", "--burst"],
     )
+    metrics_only = compare_side_by_side(project, observed, unobserved, rounds)
     with otlp_sink() as sink:
         traced = replace(observed, label="drain-traced", env=tracing_env(sink))
-        metrics_only, with_tracing, bare = median_drains(
-            project, [observed, traced, unobserved], rounds
-        )
+        with_tracing = compare_side_by_side(project, traced, unobserved, rounds)
         require_exports(sink, 0, "the worker")
-    name = f"Observability: {TASKS:,} no-op tasks through a running worker"
+    name = (
+        f"Observability: {SIDE_BY_SIDE_TASKS:,} no-op tasks through a running "
+        "worker, both workers draining at once on one core (median of the rounds' "
+        "ratios)"
+    )
     return [
         Measurement(
             f"{name}, task metrics on and tracing off (as rendered) vs. the same "
             "worker without task metrics, trace propagation or error reports",
-            metrics_only.steady_rate,
-            bare.steady_rate,
+            metrics_only.rate,
+            metrics_only.baseline_rate,
             "tasks/s",
             Better.HIGHER,
+            paired_ratio=metrics_only.ratio,
             target_ratio=TRACING_OFF_TARGET,
         ),
         Measurement(
             f"{name}, tracing on as well (a span per task, OTLP/HTTP to a local "
             "sink) vs. the same worker without any",
-            with_tracing.steady_rate,
-            bare.steady_rate,
+            with_tracing.rate,
+            with_tracing.baseline_rate,
             "tasks/s",
             Better.HIGHER,
+            paired_ratio=with_tracing.ratio,
         ),
     ]

@@ -5,7 +5,7 @@ so a quick run's ratios point the same direction, with wider noise."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import innerloop, queuebench, render, startup, storebench
+from . import innerloop, queuebench, render, side_by_side, startup, storebench
 from .wrk import LoadSettings
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +24,7 @@ class Plan:
     render_repeats: int
     startup_repeats: int
     queue_rounds: int
+    side_by_side_rounds: int  # rounds per comparison of workers draining at once
     store_samples: int  # timed inserts per collection size
     quick_lane_runs: int  # timed `pytest -m "not slow"` runs (median reported)
     # Time to green copies, installs and tests three projects twice (~5 min); the
@@ -42,6 +43,7 @@ FULL = Plan(
     render_repeats=render.REPEATS,
     startup_repeats=startup.REPEATS,
     queue_rounds=queuebench.ROUNDS,
+    side_by_side_rounds=side_by_side.ROUNDS,
     store_samples=storebench.SAMPLES,
     quick_lane_runs=innerloop.REPEATS,
     green=True,
@@ -59,6 +61,7 @@ QUICK = Plan(
     render_repeats=3,
     startup_repeats=3,
     queue_rounds=1,
+    side_by_side_rounds=1,
     store_samples=5,
     quick_lane_runs=1,
     green=False,
@@ -77,6 +80,8 @@ def describe(plan: Plan) -> str:
     text = (
         f"This run: {counted(plan.load.rounds, 'round')} per HTTP app and "
         f"{counted(plan.queue_rounds, 'round')} per queue worker, "
+        f"{counted(plan.side_by_side_rounds, 'round')} per side-by-side worker "
+        "comparison, "
         f"{plan.load.warmup_seconds} s warm-up then {plan.load.seconds} s per "
         f"HTTP run, {counted(plan.render_repeats, 'render')} and "
         f"{counted(plan.startup_repeats, 'start-up')} per side, "

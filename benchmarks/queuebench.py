@@ -7,28 +7,17 @@ from dataclasses import dataclass
 from .procs import BenchmarkError, run, stop, timed_run
 from .project import Project
 from .runtime import private_run
+from .side_by_side import SIDE_BY_SIDE_TASKS, compare_side_by_side
 from .stats import Better, median
 from .table import Measurement
+from .workers import PRODUCER, WORKER_TIMEOUT_SECONDS, Side, plain_side, template_side
 
 TASKS = 10_000
+# Item 5 of the fast-feedback goals: the running worker at least 0.95x as fast
+# as a plain Streaq worker with the same options.
+PLAIN_STREAQ_TARGET = 0.95
 # Interleaved rounds (template, plain, template, ...); the median is reported.
 ROUNDS = 3
-PRODUCER = "benchmarks.apps.produce"
-PLAIN_WORKER = "benchmarks.apps.plain_worker:worker"
-PLAIN_TASK = "benchmarks.apps.plain_worker:ping"
-WORKER_TIMEOUT_SECONDS = 900
-
-
-@dataclass(frozen=True)
-class Side:
-    """One worker under test: what it is, how it is enqueued to and started."""
-
-    label: str
-    worker: str  # module:attribute of the Worker object
-    task: str  # module:attribute of the no-op task
-    command: list[str]  # a burst worker draining the queue
-    # Added to the run's environment, for the producer and the worker alike.
-    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,24 +86,6 @@ def median_drain(drains: Sequence[Drain]) -> Drain:
     )
 
 
-def template_side(project: Project) -> Side:
-    return Side(
-        "drain-template",
-        f"{project.package}.tasks:worker",
-        f"{project.package}.tasks.diagnostics:ping",
-        [str(project.bin / project.slug), "worker", "--burst"],
-    )
-
-
-def plain_side(project: Project) -> Side:
-    return Side(
-        "drain-plain",
-        PLAIN_WORKER,
-        PLAIN_TASK,
-        [str(project.bin / "streaq"), "run", PLAIN_WORKER, "--burst"],
-    )
-
-
 def median_drains(
     project: Project,
     sides: Sequence[Side],
@@ -131,9 +102,15 @@ def median_drains(
     return [median_drain(results) for results in drains]
 
 
-def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
+def measure(
+    project: Project, rounds: int = ROUNDS, side_by_side_rounds: int = 1
+) -> list[Measurement]:
     sides = [template_side(project), plain_side(project)]
     template, plain = median_drains(project, sides, rounds)
+    template_worker, plain_worker = sides
+    shared = compare_side_by_side(
+        project, template_worker, plain_worker, side_by_side_rounds
+    )
     return [
         Measurement(
             f"Queue: `enqueue_many` of {TASKS:,} no-op tasks vs. plain streaq",
@@ -149,6 +126,17 @@ def measure(project: Project, rounds: int = ROUNDS) -> list[Measurement]:
             plain.steady_rate,
             "tasks/s",
             Better.HIGHER,
+        ),
+        Measurement(
+            f"Queue: {SIDE_BY_SIDE_TASKS:,} no-op tasks through a running worker, "
+            "both workers draining at once on one core (median of the rounds' "
+            "ratios) vs. plain streaq",
+            shared.rate,
+            shared.baseline_rate,
+            "tasks/s",
+            Better.HIGHER,
+            target_ratio=PLAIN_STREAQ_TARGET,
+            paired_ratio=shared.ratio,
         ),
         Measurement(
             f"Queue: `--burst` worker draining {TASKS:,} tasks, spawn to exit "

@@ -103,24 +103,36 @@ NOTES = """\
   each on a private queue, taking turns over the rounds (median reported).
   "Through a running worker" is timed by a separate process polling the queue
   from the first task finished to the last (start-up left out); "spawn to exit"
-  times the whole burst worker. The queue API rows load
+  times the whole burst worker. The side-by-side row drains both workers at
+  once on one core, as the observability worker rows do (below), and holds the
+  template's to at least 0.95 of plain streaq's rate. The queue API rows load
   `POST /tasks/ping` vs. a bare FastAPI app enqueueing the same no-op through a
   plain streaq worker.
 - **Observability**: the generated app as rendered (metrics and request ids on,
   tracing off: no OTEL_* variable set) vs. the same app with `install_metrics`
   and `install_request_ids` skipped (`benchmarks/apps/no_observability.py`),
-  and the same app with tracing on, exporting over OTLP/HTTP to a sink in the
-  bench process that counts and drops the exports (`benchmarks/otlp_sink.py`;
-  every request traced, `/health/live` included, which the rendered settings
-  leave out). The worker rows drain the queue rows' no-op tasks with the
-  template's worker, with it traced, and with its task-metrics, trace and
-  error-report mixins taken off (`benchmarks/apps/unobserved_worker.py`), in
-  turns; the target is at most 5% with tracing off. The in-process row sends
-  `GET /health/live` through both apps' whole ASGI stack in the bench's own
-  process (`benchmarks/apps/in_process.py`: no server, no network; 9 rounds of
-  3,000 requests, taking turns, the best round of each kept): the app's CPU time
-  alone, so the difference is the two features' cost per request and the ratio
-  the least a served request could show (a server adds its own time to both).
+  both served at once on one core, each under its own wrk
+  (`benchmarks/side_by_side.py`: each column is about half a core's rate; the
+  ratio is the median of the rounds' ratios, held to at most 5%). Served alone
+  in turns like the other HTTP rows, the same app with tracing on, exporting
+  over OTLP/HTTP to a sink in the bench process that counts and drops the
+  exports (`benchmarks/otlp_sink.py`; every request traced, `/health/live`
+  included, which the rendered settings leave out). The worker rows compare the
+  template's worker, as rendered and traced, with the same worker with its
+  task-metrics, trace and error-report mixins taken off
+  (`benchmarks/apps/unobserved_worker.py`), side by side: each round fills a
+  private queue per worker with 4,000 no-op tasks and starts both burst workers
+  at once, pinned to one core, so that they share it equally and a slow spell of
+  the machine hits both alike (drained in turns instead, one worker's rate moved
+  by up to 25% between drains). Rates are counted over the span both workers
+  were draining, so each column is about half a core's rate; the ratio is the
+  median of the rounds' ratios, and the target is at most 5% with tracing off.
+  The in-process row sends `GET /health/live` through both apps' whole ASGI
+  stack in the bench's own process (`benchmarks/apps/in_process.py`: no server,
+  no network; 9 rounds of 3,000 requests, taking turns, the best round of each
+  kept): the app's CPU time alone, so the difference is the two features' cost
+  per request and the ratio the least a served request could show (a server adds
+  its own time to both).
 - **Scaling**: the memory row fills a queue on a redis-server of the bench's own
   with 10,000 no-op tasks through each side's producer (one task first, so the
   queue's keys and Streaq's functions exist before the first reading) and divides

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from .procs import BenchmarkError, free_port, run, stop
 from .project import Project
-from .queuebench import PRODUCER, Side, median_drains, plain_side, template_side
+from .queuebench import median_drains
 from .runtime import CONCURRENCY, private_run
 from .stats import Better
 from .table import Measurement
+from .workers import PRODUCER, Side, plain_side, template_side
 
 QUEUED_TASKS = 10_000
 # I/O-bound tasks: each waits this long, so a slot can finish 1 / IO_SECONDS a

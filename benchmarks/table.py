@@ -22,6 +22,10 @@ class Measurement:
     `target_ratio`, when set, is the least ratio the template has promised (e.g.
     0.5: at least half as fast as its baseline); the ratio cell says whether
     this run met it.
+
+    `paired_ratio`, when set, is the ratio as measured round by round: the median
+    of each round's template ÷ baseline, both measured at once. It is the row's
+    ratio; the two columns' medians need not reproduce it exactly.
     """
 
     measure: str
@@ -30,9 +34,12 @@ class Measurement:
     unit: str
     better: Better
     target_ratio: float | None = None
+    paired_ratio: float | None = None
 
     @property
     def ratio(self) -> float:
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         return speed_ratio(self.template, self.baseline, self.better)
 
     @property

@@ -3,6 +3,7 @@
 import re
 import secrets
 import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,54 @@ def parse_report(text: str) -> WrkReport:
     )
 
 
+def wrk_command(
+    url: str,
+    settings: LoadSettings,
+    seconds: int,
+    *,
+    script: str | None = None,
+    headers: Sequence[str] = (),
+) -> list[str]:
+    """One wrk run of `seconds` against `url`, with latencies; `script` names a
+    file under lua/.
+
+    Each run hands its script a fresh token (scripts that sign users up put it
+    in the emails, so the measured run never repeats a warm-up email).
+    """
+    command = [
+        require_wrk(),
+        "--timeout",
+        f"{settings.timeout_seconds}s",
+        "--threads",
+        str(settings.threads),
+        "--connections",
+        str(settings.connections),
+        "--latency",
+        "--duration",
+        f"{seconds}s",
+    ]
+    if script is not None:
+        command += ["--script", str(LUA / script)]
+    for header in headers:
+        command += ["--header", header]
+    return [*command, url, "--", secrets.token_hex(4)]
+
+
+def checked_report(url: str, seconds: int, report_text: str) -> WrkReport:
+    """The report of a measured run, refused if nothing completed or anything
+    failed."""
+    report = parse_report(report_text)
+    if not report.requests:
+        raise BenchmarkError(
+            f"no request to {url} completed in {seconds} s:\n{report_text}"
+        )
+    if report.failures:
+        raise BenchmarkError(
+            f"{report.failures} failed requests against {url}:\n{report_text}"
+        )
+    return report
+
+
 def load(
     url: str,
     settings: LoadSettings,
@@ -112,56 +161,62 @@ def load(
     settle: Callable[[], None] | None = None,
 ) -> WrkReport:
     """Warm up (unmeasured), call `settle` (to wait for the server to finish
-    the warm-up's abandoned requests), then measure; `script` names a file
-    under lua/.
-
-    Each wrk invocation hands its script a fresh token (scripts that sign users
-    up put it in the emails, so the measured run never repeats a warm-up email).
-    """
-    wrk = require_wrk()
-    options = [
-        "--timeout",
-        f"{settings.timeout_seconds}s",
-        "--threads",
-        str(settings.threads),
-        "--connections",
-        str(settings.connections),
-    ]
-    if script is not None:
-        options += ["--script", str(LUA / script)]
-    for header in headers:
-        options += ["--header", header]
-
-    def token() -> list[str]:
-        return ["--", secrets.token_hex(4)]
-
+    the warm-up's abandoned requests), then measure."""
     if warmup:
         run(
-            [wrk, *options, "--duration", f"{settings.warmup_seconds}s", url, *token()],
+            wrk_command(
+                url,
+                settings,
+                settings.warmup_seconds,
+                script=script,
+                headers=headers,
+            ),
             cwd=LUA,
         )
     if settle is not None:
         settle()
     report_text = run(
-        [
-            wrk,
-            *options,
-            "--latency",
-            "--duration",
-            f"{settings.seconds}s",
-            url,
-            *token(),
-        ],
+        wrk_command(url, settings, settings.seconds, script=script, headers=headers),
         cwd=LUA,
         timeout=settings.seconds + 60,
     )
-    report = parse_report(report_text)
-    if not report.requests:
-        raise BenchmarkError(
-            f"no request to {url} completed in {settings.seconds} s:\n{report_text}"
+    return checked_report(url, settings.seconds, report_text)
+
+
+def run_at_once(
+    targets: Sequence[tuple[str, Sequence[str]]], settings: LoadSettings, seconds: int
+) -> list[str]:
+    """One wrk per (url, headers), all started together: their reports."""
+    runs = [
+        subprocess.Popen(
+            wrk_command(url, settings, seconds, headers=headers),
+            cwd=LUA,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
-    if report.failures:
-        raise BenchmarkError(
-            f"{report.failures} failed requests against {url}:\n{report_text}"
-        )
-    return report
+        for url, headers in targets
+    ]
+    texts = [wrk.communicate(timeout=seconds + 60)[0] for wrk in runs]
+    for (url, _), wrk, text in zip(targets, runs, texts, strict=True):
+        if wrk.returncode:
+            raise BenchmarkError(f"wrk against {url} exited {wrk.returncode}:\n{text}")
+    return texts
+
+
+def load_at_once(
+    targets: Sequence[tuple[str, Sequence[str]]],
+    settings: LoadSettings,
+    *,
+    settle: Callable[[], None] | None = None,
+) -> list[WrkReport]:
+    """Every target warmed up together (unmeasured), then, after `settle`,
+    measured together: one report per target."""
+    run_at_once(targets, settings, settings.warmup_seconds)
+    if settle is not None:
+        settle()
+    texts = run_at_once(targets, settings, settings.seconds)
+    return [
+        checked_report(url, settings.seconds, text)
+        for (url, _), text in zip(targets, texts, strict=True)
+    ]

@@ -11,9 +11,12 @@ from benchmarks.matrix import summarise
 from benchmarks.plan import FULL, FULL_OUTPUT, QUICK_OUTPUT, describe
 from benchmarks.procs import BenchmarkError
 from benchmarks.report import QUICK_WARNING, render_report
+from benchmarks.side_by_side import Timeline, shared_rates
 from benchmarks.stats import Better, median, percentile, speed_ratio
 from benchmarks.storebench import parse as parse_store_inserts
 from benchmarks.table import (
+    AT_LEAST,
+    TIMES,
     Cost,
     Measurement,
     Row,
@@ -186,6 +189,7 @@ def test_a_full_run_by_default() -> None:
     assert plan.load.rounds == 3
     assert plan.load.seconds == 10
     assert plan.queue_rounds == 3
+    assert plan.side_by_side_rounds == 7
     assert plan.green
     assert plan.whole_suite
     assert plan.matrix
@@ -206,6 +210,7 @@ def test_quick_runs_less_and_writes_its_own_file() -> None:
     assert plan.load.seconds == 3
     assert plan.load.warmup_seconds == 1
     assert plan.queue_rounds == 1
+    assert plan.side_by_side_rounds == 1
     assert not plan.green
     assert not plan.whole_suite
     assert not plan.matrix
@@ -238,14 +243,15 @@ def test_explicit_options_override_the_quick_amounts(tmp_path: Path) -> None:
     assert plan.quick
     assert plan.load.rounds == 2
     assert plan.queue_rounds == 2
+    assert plan.side_by_side_rounds == 2
     assert plan.load.seconds == 5
     assert plan.output == output
 
 
 def test_the_plan_is_stated_in_the_notes() -> None:
     assert describe(plan_from_args(parse_args(["--quick"]))) == (
-        "This run: 1 round per HTTP app and 1 round per queue worker, 1 s warm-up "
-        "then 3 s per HTTP run, 3 renders and 3 start-ups per side, 5 inserts "
+        "This run: 1 round per HTTP app and 1 round per queue worker, 1 round per "
+        "side-by-side worker comparison, 1 s warm-up then 3 s per HTTP run, 3 renders and 3 start-ups per side, 5 inserts "
         "per store size, 1 quick-lane run (quick mode)."
     )
     assert describe(plan_from_args(parse_args([]))).endswith(
@@ -352,3 +358,49 @@ def test_time_to_green_has_a_row_per_queue_answer() -> None:
 )
 def test_small_ratios_keep_two_significant_figures(ratio: float, text: str) -> None:
     assert format_ratio(ratio) == f"{text}\N{MULTIPLICATION SIGN}"
+
+
+# Two watchers' readings (monotonic seconds, tasks left), as `produce timeline`
+# prints them: A starts at 10.0 and drains 100 tasks/s from 10.5; B starts later
+# and drains 50 tasks/s from 11.0.
+TIMELINE_A = "10.0 400\n10.5 400\n11.0 350\n12.0 250\n13.0 150\n14.0 50\n14.5 0\n"
+TIMELINE_B = "10.2 400\n11.0 400\n11.5 375\n12.0 350\n13.0 300\n15.0 200\n19.0 0\n"
+
+
+def test_a_timeline_knows_when_its_worker_began_and_emptied_the_queue() -> None:
+    timeline = Timeline.parse(TIMELINE_A)
+    # The first reading with fewer tasks than at the start: start-up is over.
+    assert timeline.first_finished == 11.0
+    assert timeline.emptied == 14.5
+    assert timeline.left_at(11.5) == pytest.approx(300)
+    assert timeline.left_at(9.0) == 400
+    assert timeline.left_at(20.0) == 0
+
+
+def test_side_by_side_rates_count_only_the_span_both_workers_drained() -> None:
+    a, b = Timeline.parse(TIMELINE_A), Timeline.parse(TIMELINE_B)
+    # From B's first finished task (11.5) to A's empty queue (14.5): A drained
+    # 300 - 0 tasks, B 375 - 225; neither side's start-up or lone tail counts.
+    assert shared_rates([a, b]) == pytest.approx([100.0, 50.0])
+
+
+def test_side_by_side_drains_that_never_overlap_are_refused() -> None:
+    early = Timeline.parse("0.0 10\n1.0 5\n2.0 0\n")
+    late = Timeline.parse("0.0 10\n3.0 10\n4.0 5\n5.0 0\n")
+    with pytest.raises(BenchmarkError, match="no span in which both drained"):
+        shared_rates([early, late])
+
+
+def test_a_paired_ratio_is_the_rows_ratio_whatever_the_columns_medians() -> None:
+    row = Measurement(
+        "worker side by side",
+        330.0,
+        350.0,
+        "tasks/s",
+        Better.HIGHER,
+        target_ratio=0.95,
+        paired_ratio=0.97,
+    )
+    assert row.ratio == 0.97
+    assert row.met
+    assert f"0.97{TIMES} (target {AT_LEAST} 0.95{TIMES}: met)" in render_table([row])

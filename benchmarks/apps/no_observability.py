@@ -13,11 +13,7 @@ generated project's environment; its package is `bench_svc`).
 import bench_svc.app as template_app
 from fastapi import FastAPI
 
-
-def without_metrics(app: FastAPI) -> None:
-    """Stands in for `install_metrics`: no counting middleware and no route; the
-    list the queue adds its scrape source to (read only by GET /metrics)."""
-    app.state.metrics_scrape_sources = []
+from .no_metrics import without_metrics
 
 
 def without_request_ids(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ is left. Runs in the generated project's environment:
     python -m benchmarks.apps.produce enqueue WORKER TASK COUNT [DELAY]  # seconds
     python -m benchmarks.apps.produce remaining WORKER            # prints a count
     python -m benchmarks.apps.produce watch WORKER                # see `watch`
+    python -m benchmarks.apps.produce timeline WORKER             # see `timeline`
 
 WORKER and TASK are `module:attribute` paths, so the template's worker and the
 plain one go through the same code. DELAY, in seconds, is the no-op task's
@@ -68,6 +69,25 @@ async def watch(worker: Any) -> None:
         print(left, time.perf_counter() - started, flush=True)
 
 
+async def timeline(worker: Any) -> None:
+    """Record how a worker's queue empties, for a drain that shares the machine
+    with another (queuebench.drain_together compares both over the same span).
+
+    Prints "watching" once connected, and when the queue is empty one line
+    "<monotonic seconds> <tasks left>" per reading, from the first reading to the
+    empty queue. The monotonic clock is the system's: readings of two watchers
+    can be set side by side.
+    """
+    async with worker:
+        readings = [(time.monotonic(), await queued(worker))]
+        print("watching", flush=True)
+        while readings[-1][1]:
+            await asyncio.sleep(WATCH_INTERVAL_SECONDS)
+            readings.append((time.monotonic(), await queued(worker)))
+        for seconds, left in readings:
+            print(seconds, left)
+
+
 def main(argv: list[str]) -> None:
     match argv:
         case ["enqueue", worker, task, count]:
@@ -80,6 +100,8 @@ def main(argv: list[str]) -> None:
             print(asyncio.run(remaining(load(worker))))
         case ["watch", worker]:
             asyncio.run(watch(load(worker)))
+        case ["timeline", worker]:
+            asyncio.run(timeline(load(worker)))
         case _:
             raise SystemExit(__doc__)
 

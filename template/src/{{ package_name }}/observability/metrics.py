@@ -78,9 +78,11 @@ class RequestCounter(Protocol):
         """What a scrape of this process shows of the counts."""
 
 
-class SeriesTimes:
-    """One (method, route) series of the latency histogram: how many requests
-    fell in each bucket (not yet cumulative) and their total seconds."""
+class StatusSeries:
+    """The requests of one (method, route, status): how many fell in each
+    latency bucket (not yet cumulative) and their total seconds. Their count is
+    the buckets' sum; the latency histogram of a (method, route) adds up its
+    statuses' series when scraped."""
 
     __slots__ = ("in_bucket", "total")
 
@@ -90,24 +92,21 @@ class SeriesTimes:
 
 
 class LocalRequestCounter:
-    """The counts of one serving process, in plain dictionaries.
+    """The counts of one serving process, in a plain dictionary.
 
     Written only by the event loop's thread (the middleware runs there), so no
-    lock: a request costs two dictionary lookups and a bisection, where
+    lock: a request costs one dictionary lookup and a bisection, where
     prometheus_client's locked counter and histogram cost several times that on
     every request. The scrape builds the same families they would."""
 
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, str, int], int] = {}
-        self.times: dict[tuple[str, str], SeriesTimes] = {}
+        self.series: dict[tuple[str, str, int], StatusSeries] = {}
 
     def __call__(self, scope: Scope, route: str, status: int, seconds: float) -> None:
-        method = counted_method(scope)
-        key = (method, route, status)
-        self.requests[key] = self.requests.get(key, 0) + 1
-        series = self.times.get((method, route))
+        key = (counted_method(scope), route, status)
+        series = self.series.get(key)
         if series is None:
-            series = self.times[method, route] = SeriesTimes()
+            series = self.series[key] = StatusSeries()
         series.in_bucket[bisect_left(BUCKET_BOUNDS, seconds)] += 1
         series.total += seconds
 
@@ -115,17 +114,22 @@ class LocalRequestCounter:
         requests = CounterMetricFamily(
             REQUESTS_NAME, REQUESTS_HELP, labels=REQUESTS_LABELS
         )
-        for (method, route, status), count in sorted(self.requests.items()):
-            requests.add_metric((method, route, str(status)), count)
         durations = HistogramMetricFamily(
             DURATION_NAME, DURATION_HELP, labels=DURATION_LABELS
         )
-        for labels, series in sorted(self.times.items()):
+        times: dict[tuple[str, str], StatusSeries] = {}
+        for (method, route, status), series in sorted(self.series.items()):
+            requests.add_metric((method, route, str(status)), sum(series.in_bucket))
+            summed = times.setdefault((method, route), StatusSeries())
+            for bucket, count in enumerate(series.in_bucket):
+                summed.in_bucket[bucket] += count
+            summed.total += series.total
+        for labels, summed in times.items():
             cumulative, buckets = 0, []
-            for bound, count in zip(BUCKET_LABELS, series.in_bucket, strict=True):
+            for bound, count in zip(BUCKET_LABELS, summed.in_bucket, strict=True):
                 cumulative += count
                 buckets.append((bound, cumulative))
-            durations.add_metric(labels, buckets, series.total)
+            durations.add_metric(labels, buckets, summed.total)
         return (requests, durations)
 
 

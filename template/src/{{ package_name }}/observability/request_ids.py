@@ -43,12 +43,13 @@ def request_id_of(scope: Scope) -> str:
             if SANE_REQUEST_ID.fullmatch(value):
                 return value.decode("ascii")
             break
-    # 128 random bits as 32 hex digits (a UUID's hex without building a UUID).
-    # From `random`, not `secrets`: an id correlates lines, it guards nothing
-    # (a caller may choose its own), and the operating system's generator is a
-    # system call on every request. OpenTelemetry draws trace ids the same way;
-    # `random` reseeds itself in each forked process.
-    return f"{random.getrandbits(128):032x}"
+    # 128 random bits as 32 hex digits (a UUID's hex without building a UUID;
+    # bytes to hex is half the time of formatting an integer). From `random`,
+    # not `secrets`: an id correlates lines, it guards nothing (a caller may
+    # choose its own), and the operating system's generator is a system call on
+    # every request. OpenTelemetry draws trace ids the same way; `random`
+    # reseeds itself in each forked process.
+    return random.randbytes(16).hex()  # noqa: S311 - see above
 
 
 def request_id_headers() -> dict[str, str]:
