@@ -223,6 +223,7 @@ def main(argv: list[str]) -> int:
                 extra_notes.append(
                     f"Matrix run: {summary.tests} tests, {summary.failed} failed, "
                     f"{summary.skipped} skipped."
+                    + "".join(f"\n  - failed: {name}" for name in summary.failures)
                 )
                 return rows
 

@@ -1,5 +1,6 @@
 """Row 6: the template's full matrix, parallel wall time vs. its serial cost."""
 
+import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -30,27 +31,49 @@ COMMAND = (
 )
 
 
+# A generated suite's own summary line of a failed test, as the template's test
+# quoted it (pytest prefixes an assertion message's lines with "E").
+GENERATED_FAILURE = re.compile(r"^(?:E\s+)?(FAILED \S.*?)\s*$", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class JunitSummary:
     tests: int
     failed: int  # failures and errors
     skipped: int
     serial_seconds: float  # the sum of every test's own duration
+    # Each failed test, with the generated suite's own FAILED lines if it ran one.
+    failures: tuple[str, ...] = ()
+
+
+def failure_of(case: ET.Element, problem: ET.Element) -> str:
+    """The failed test's id, and the tests its generated suite reported failed:
+    the matrix's output is not kept, so this is what tells a flake from a bug."""
+    text = f"{problem.get('message', '')}\n{problem.text or ''}"
+    failed_inside = sorted(
+        {found.group(1) for found in GENERATED_FAILURE.finditer(text)}
+    )
+    name = f"{case.get('classname', '')}::{case.get('name', '')}"
+    return "; ".join([name, *failed_inside])
 
 
 def summarise(junit_xml: str) -> JunitSummary:
     root = ET.fromstring(junit_xml)
     cases = root.iter("testcase")
-    tests = failed = skipped = 0
+    tests = skipped = 0
     serial = 0.0
+    failures: list[str] = []
     for case in cases:
         tests += 1
         serial += float(case.get("time", "0"))
-        if case.find("failure") is not None or case.find("error") is not None:
-            failed += 1
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            failures.append(failure_of(case, problem))
         elif case.find("skipped") is not None:
             skipped += 1
-    return JunitSummary(tests, failed, skipped, serial)
+    return JunitSummary(tests, len(failures), skipped, serial, tuple(failures))
 
 
 def measure(workdir: Path) -> tuple[list[Row], JunitSummary]:

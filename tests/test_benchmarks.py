@@ -167,7 +167,10 @@ def test_junit_summary_sums_serial_time() -> None:
     junit = """<?xml version="1.0"?>
     <testsuites><testsuite name="pytest" tests="3">
       <testcase classname="a" name="one" time="10.5"/>
-      <testcase classname="a" name="two" time="20.0"><failure message="x"/></testcase>
+      <testcase classname="a" name="two" time="20.0"><failure message="x">suite
+FAILED tests/test_cron.py::test_tick - AssertionError
+E       FAILED tests/test_cron.py::test_tick - AssertionError
+  FAILED is not at the start here</failure></testcase>
       <testcase classname="a" name="three" time="0.5"><skipped message="y"/></testcase>
     </testsuite></testsuites>"""
     summary = summarise(junit)
@@ -175,6 +178,10 @@ def test_junit_summary_sums_serial_time() -> None:
     assert summary.failed == 1
     assert summary.skipped == 1
     assert summary.serial_seconds == pytest.approx(31.0)
+    # Which test failed, and which of its generated suite's tests, once each.
+    assert summary.failures == (
+        "a::two; FAILED tests/test_cron.py::test_tick - AssertionError",
+    )
 
 
 def test_machine_facts_from_proc_files() -> None:
