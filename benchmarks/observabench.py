@@ -88,26 +88,18 @@ def measure_http(project: Project, settings: LoadSettings, rounds: int) -> list[
         require_exports(sink, 0, "GET /health/live")
     side_by_side = "both served at once on one core (median of the rounds' ratios)"
     return [
-        Measurement(
+        metrics.row(
             "Observability: `GET /health/live` with metrics, tracing off (as "
             "rendered) vs. the same app without metrics (request ids and their "
             f"log context on both sides), {side_by_side}: req/s",
-            metrics.rate,
-            metrics.baseline_rate,
             "req/s",
-            Better.HIGHER,
             target_ratio=TRACING_OFF_TARGET,
-            paired_ratio=metrics.ratio,
         ),
-        Measurement(
+        metrics_and_ids.row(
             "Observability: `GET /health/live` with metrics and request ids, "
             "tracing off (as rendered) vs. the same app without either, "
             f"{side_by_side}: req/s",
-            metrics_and_ids.rate,
-            metrics_and_ids.baseline_rate,
             "req/s",
-            Better.HIGHER,
-            paired_ratio=metrics_and_ids.ratio,
         ),
         *compare(
             "Observability: `GET /health/live` with tracing on as well (every request "
@@ -172,23 +164,15 @@ def measure_worker(project: Project, rounds: int) -> list[Row]:
         "ratios)"
     )
     return [
-        Measurement(
+        metrics_only.row(
             f"{name}, task metrics on and tracing off (as rendered) vs. the same "
             "worker without task metrics, trace propagation or error reports",
-            metrics_only.rate,
-            metrics_only.baseline_rate,
             "tasks/s",
-            Better.HIGHER,
-            paired_ratio=metrics_only.ratio,
             target_ratio=TRACING_OFF_TARGET,
         ),
-        Measurement(
+        with_tracing.row(
             f"{name}, tracing on as well (a span per task, OTLP/HTTP to a local "
             "sink) vs. the same worker without any",
-            with_tracing.rate,
-            with_tracing.baseline_rate,
             "tasks/s",
-            Better.HIGHER,
-            paired_ratio=with_tracing.ratio,
         ),
     ]

@@ -127,16 +127,12 @@ def measure(
             "tasks/s",
             Better.HIGHER,
         ),
-        Measurement(
+        shared.row(
             f"Queue: {SIDE_BY_SIDE_TASKS:,} no-op tasks through a running worker, "
             "both workers draining at once on one core (median of the rounds' "
             "ratios) vs. plain streaq",
-            shared.rate,
-            shared.baseline_rate,
             "tasks/s",
-            Better.HIGHER,
             target_ratio=PLAIN_STREAQ_TARGET,
-            paired_ratio=shared.ratio,
         ),
         Measurement(
             f"Queue: `--burst` worker draining {TASKS:,} tasks, spawn to exit "

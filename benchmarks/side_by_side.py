@@ -25,7 +25,8 @@ from .httpbench import App, Load, serving
 from .procs import BenchmarkError, run, stop, wait_until_idle
 from .project import Project
 from .runtime import private_run
-from .stats import median
+from .stats import Better, median
+from .table import Measurement
 from .workers import PRODUCER, WORKER_TIMEOUT_SECONDS, Side
 from .wrk import LoadSettings, WrkReport, load_at_once
 
@@ -180,6 +181,20 @@ class Comparison:
     rate: float  # median tasks/s of the side, sharing the machine
     baseline_rate: float  # median tasks/s of the baseline, sharing it too
     ratio: float  # median of the rounds' ratios (side ÷ baseline)
+
+    def row(
+        self, measure: str, unit: str, target_ratio: float | None = None
+    ) -> Measurement:
+        """The comparison as a table row: both medians and the paired ratio."""
+        return Measurement(
+            measure,
+            self.rate,
+            self.baseline_rate,
+            unit,
+            Better.HIGHER,
+            target_ratio=target_ratio,
+            paired_ratio=self.ratio,
+        )
 
 
 def paired(rates: Sequence[float], baseline_rates: Sequence[float]) -> Comparison:
