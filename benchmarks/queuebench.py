@@ -1,6 +1,5 @@
 """Row 4, the worker half: drain 10,000 no-op tasks with a `--burst` worker."""
 
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,7 +9,14 @@ from .runtime import private_run
 from .side_by_side import SIDE_BY_SIDE_TASKS, compare_side_by_side
 from .stats import Better, median
 from .table import Measurement
-from .workers import PRODUCER, WORKER_TIMEOUT_SECONDS, Side, plain_side, template_side
+from .workers import (
+    PRODUCER,
+    WORKER_TIMEOUT_SECONDS,
+    Side,
+    plain_side,
+    start_watcher,
+    template_side,
+)
 
 TASKS = 10_000
 # Item 5 of the fast-feedback goals: the running worker at least 0.95x as fast
@@ -47,18 +53,8 @@ def drain(
                 env=env,
             )
         )
-        watcher = subprocess.Popen(
-            [*producer, "watch", side.worker],
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        watcher = start_watcher(project, side, "watch", workdir, env)
         try:
-            assert watcher.stdout is not None
-            if watcher.stdout.readline().strip() != "watching":
-                raise BenchmarkError(f"{side.label}: the queue watcher did not start")
             burst_seconds = timed_run(
                 side.command, cwd=workdir, env=env, timeout=WORKER_TIMEOUT_SECONDS
             )

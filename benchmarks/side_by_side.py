@@ -16,10 +16,11 @@ ratios.
 import bisect
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .httpbench import App, Load, serving
 from .procs import BenchmarkError, run, stop, wait_until_idle
@@ -27,8 +28,11 @@ from .project import Project
 from .runtime import private_run
 from .stats import Better, median
 from .table import Measurement
-from .workers import PRODUCER, WORKER_TIMEOUT_SECONDS, Side
+from .workers import PRODUCER, WORKER_TIMEOUT_SECONDS, Side, start_watcher
 from .wrk import LoadSettings, WrkReport, load_at_once
+
+# A side of a comparison: a worker (Side) or an app (App).
+T = TypeVar("T")
 
 # How many side-by-side rounds the published run drains per comparison.
 ROUNDS = 7
@@ -109,24 +113,6 @@ def shared_rates(timelines: Sequence[Timeline]) -> list[float]:
     ]
 
 
-def watch(
-    project: Project, side: Side, workdir: Path, env: dict[str, str]
-) -> "subprocess.Popen[str]":
-    watcher = subprocess.Popen(
-        [str(project.python), "-m", PRODUCER, "timeline", side.worker],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    assert watcher.stdout is not None
-    if watcher.stdout.readline().strip() != "watching":
-        stop(watcher)
-        raise BenchmarkError(f"{side.label}: the queue watcher did not start")
-    return watcher
-
-
 def drain_side_by_side(
     project: Project, sides: Sequence[Side], tasks: int = SIDE_BY_SIDE_TASKS
 ) -> list[float]:
@@ -145,7 +131,7 @@ def drain_side_by_side(
                 cwd=workdir,
                 env=env,
             )
-            watchers.append(watch(project, side, workdir, env))
+            watchers.append(start_watcher(project, side, "timeline", workdir, env))
             cleanup.callback(stop, watchers[-1])
         # Each worker's log goes to a file: a pipe nobody reads while the other
         # worker is waited for would fill and stall it.
@@ -197,8 +183,21 @@ class Comparison:
         )
 
 
-def paired(rates: Sequence[float], baseline_rates: Sequence[float]) -> Comparison:
-    """Rounds' rates (one pair per round) as medians and the median ratio."""
+def in_rounds(
+    side: T, baseline: T, rounds: int, measure: Callable[[list[T]], Sequence[float]]
+) -> Comparison:
+    """`rounds` side-by-side measurements of `side` and `baseline` (`measure`
+    gives one rate per thing it is handed, in order); which one is started
+    first alternates, so neither always gets the head start."""
+    rates: list[float] = []
+    baseline_rates: list[float] = []
+    for attempt in range(rounds):
+        if attempt % 2:
+            baseline_rate, rate = measure([baseline, side])
+        else:
+            rate, baseline_rate = measure([side, baseline])
+        rates.append(rate)
+        baseline_rates.append(baseline_rate)
     return Comparison(
         rate=median(rates),
         baseline_rate=median(baseline_rates),
@@ -209,18 +208,10 @@ def paired(rates: Sequence[float], baseline_rates: Sequence[float]) -> Compariso
 def compare_side_by_side(
     project: Project, side: Side, baseline: Side, rounds: int
 ) -> Comparison:
-    """`rounds` side-by-side drains of `side` and `baseline`; which one is
-    started first alternates, so neither always gets the head start."""
-    rates: list[float] = []
-    baseline_rates: list[float] = []
-    for attempt in range(rounds):
-        if attempt % 2:
-            baseline_rate, rate = drain_side_by_side(project, [baseline, side])
-        else:
-            rate, baseline_rate = drain_side_by_side(project, [side, baseline])
-        rates.append(rate)
-        baseline_rates.append(baseline_rate)
-    return paired(rates, baseline_rates)
+    """Tasks/s of `side` and `baseline` drained side by side over `rounds`."""
+    return in_rounds(
+        side, baseline, rounds, lambda sides: drain_side_by_side(project, sides)
+    )
 
 
 def serve_side_by_side(
@@ -251,19 +242,10 @@ def compare_served_side_by_side(
     settings: LoadSettings,
     rounds: int,
 ) -> Comparison:
-    """Requests/s of `app` and `baseline` served side by side over `rounds`
-    rounds (which one starts first alternates)."""
-    rates: list[float] = []
-    baseline_rates: list[float] = []
-    for attempt in range(rounds):
-        if attempt % 2:
-            baseline_report, report = serve_side_by_side(
-                project, [baseline, app], target, settings
-            )
-        else:
-            report, baseline_report = serve_side_by_side(
-                project, [app, baseline], target, settings
-            )
-        rates.append(report.requests_per_second)
-        baseline_rates.append(baseline_report.requests_per_second)
-    return paired(rates, baseline_rates)
+    """Requests/s of `app` and `baseline` served side by side over `rounds`."""
+
+    def rates(apps: list[App]) -> list[float]:
+        reports = serve_side_by_side(project, apps, target, settings)
+        return [report.requests_per_second for report in reports]
+
+    return in_rounds(app, baseline, rounds, rates)

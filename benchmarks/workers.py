@@ -1,8 +1,11 @@
 """The workers the queue rows compare: the generated project's and plain
 Streaq's, and how each is enqueued to and started."""
 
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
+from .procs import BenchmarkError, stop
 from .project import Project
 
 PRODUCER = "benchmarks.apps.produce"
@@ -39,3 +42,23 @@ def plain_side(project: Project) -> Side:
         PLAIN_TASK,
         [str(project.bin / "streaq"), "run", PLAIN_WORKER, "--burst"],
     )
+
+
+def start_watcher(
+    project: Project, side: Side, mode: str, workdir: Path, env: dict[str, str]
+) -> "subprocess.Popen[str]":
+    """A `produce watch` or `produce timeline` process (`mode`) on the side's
+    queue, returned once it says it is watching: start the worker then."""
+    watcher = subprocess.Popen(
+        [str(project.python), "-m", PRODUCER, mode, side.worker],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert watcher.stdout is not None
+    if watcher.stdout.readline().strip() != "watching":
+        stop(watcher)
+        raise BenchmarkError(f"{side.label}: the queue watcher did not start")
+    return watcher

@@ -11,7 +11,7 @@ from benchmarks.matrix import summarise
 from benchmarks.plan import FULL, FULL_OUTPUT, QUICK_OUTPUT, describe
 from benchmarks.procs import BenchmarkError
 from benchmarks.report import QUICK_WARNING, render_report
-from benchmarks.side_by_side import Timeline, shared_rates
+from benchmarks.side_by_side import Timeline, in_rounds, shared_rates
 from benchmarks.stats import Better, median, percentile, speed_ratio
 from benchmarks.storebench import parse as parse_store_inserts
 from benchmarks.table import (
@@ -411,3 +411,22 @@ def test_a_paired_ratio_is_the_rows_ratio_whatever_the_columns_medians() -> None
     assert row.ratio == 0.97
     assert row.met
     assert f"0.97{TIMES} (target {AT_LEAST} 0.95{TIMES}: met)" in render_table([row])
+
+
+def test_side_by_side_rounds_alternate_who_starts_and_pair_the_ratios() -> None:
+    started: list[list[str]] = []
+    rate = {"template": 90.0, "baseline": 100.0}
+
+    def measure(sides: list[str]) -> list[float]:
+        started.append(sides)
+        return [rate[side] for side in sides]
+
+    comparison = in_rounds("template", "baseline", 3, measure)
+    assert started == [
+        ["template", "baseline"],
+        ["baseline", "template"],
+        ["template", "baseline"],
+    ]
+    assert comparison.rate == 90.0
+    assert comparison.baseline_rate == 100.0
+    assert comparison.ratio == pytest.approx(0.9)

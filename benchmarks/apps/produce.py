@@ -71,7 +71,8 @@ async def watch(worker: Any) -> None:
 
 async def timeline(worker: Any) -> None:
     """Record how a worker's queue empties, for a drain that shares the machine
-    with another (queuebench.drain_together compares both over the same span).
+    with another (side_by_side.drain_side_by_side compares both over the span
+    both drained).
 
     Prints "watching" once connected, and when the queue is empty one line
     "<monotonic seconds> <tasks left>" per reading, from the first reading to the
