@@ -89,6 +89,28 @@ def email_validator_accepts(email: str) -> bool:
     return True
 
 
+# Questions whose answer changes only the CI pipeline's own files: the render
+# checks lint them, and no generated code or test reads them (checked on real
+# renders in tests/test_matrix_selection.py). Combinations that differ only in
+# these answers run the same code and tests, so they share one quick-lane run.
+PIPELINE_ONLY_QUESTIONS = frozenset({"ci_provider"})
+PIPELINE_PATHS = (".github/", ".gitlab-ci.yml")
+
+
+def one_per_code_variant(matrix: list[Answers]) -> list[Answers]:
+    """The first combination of ``matrix`` for each set of the answers that
+    change code: the rest differ from it only in PIPELINE_ONLY_QUESTIONS."""
+    chosen: dict[tuple[tuple[str, Any], ...], Answers] = {}
+    for answers in matrix:
+        code_answers = tuple(
+            (name, value)
+            for name, value in answers.items()
+            if name not in PIPELINE_ONLY_QUESTIONS
+        )
+        chosen.setdefault(code_answers, answers)
+    return list(chosen.values())
+
+
 def covering_combinations(
     matrix: list[Answers], pivot: str = "enable_job_queue"
 ) -> list[Answers]:

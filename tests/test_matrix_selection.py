@@ -1,13 +1,23 @@
-"""Which combinations run the generated suites' slow lane (see README, "Run the
-template's tests"): a covering set, derived from copier.yml."""
+"""Which combinations run the generated suites (see README, "Run the template's
+tests"): the quick lane once per code variant, the slow lane on a covering set,
+both derived from copier.yml."""
+
+from pathlib import Path
 
 from tests.answers import (
+    PIPELINE_ONLY_QUESTIONS,
+    PIPELINE_PATHS,
     UNUSUAL_ANSWERS,
     answer_matrix,
     covering_combinations,
+    one_per_code_variant,
     varied_questions,
     with_unusual_text,
 )
+from tests.rendering import render
+from tests.updating import differences, tree
+
+ANSWERS_FILE = ".copier-answers.yml"
 
 
 def test_every_answer_value_meets_both_queue_answers_in_the_covering_set() -> None:
@@ -59,3 +69,52 @@ def test_one_queue_on_run_of_the_covering_set_carries_the_unusual_text() -> None
     assert [[r[q] for q in choices] for r in runs] == [
         [c[q] for q in choices] for c in chosen
     ]
+
+
+def test_combinations_differing_only_in_the_pipeline_share_one_quick_lane_run() -> None:
+    matrix = answer_matrix()
+
+    chosen = one_per_code_variant(matrix)
+
+    code_questions = [q for q in varied_questions() if q not in PIPELINE_ONLY_QUESTIONS]
+    variants = {tuple(answers[q] for q in code_questions) for answers in matrix}
+    # One run per variant of the code, none left out.
+    assert len(chosen) == len(variants)
+    assert {tuple(answers[q] for q in code_questions) for answers in chosen} == (
+        variants
+    )
+    assert all(answers in matrix for answers in chosen)
+
+
+def test_the_ci_provider_changes_only_the_pipeline_files(
+    template: Path, tmp_path: Path
+) -> None:
+    """What lets its values share one quick-lane run: the code and tests are the
+    same, and none of them reads a pipeline file or the answers file."""
+    base = {"project_name": "Billing API", "enable_job_queue": True}
+    renders = {
+        provider: tree(
+            render(template, tmp_path / provider, {**base, "ci_provider": provider})
+        )
+        for provider in varied_questions()["ci_provider"]
+    }
+
+    first, *others = renders.values()
+    for other in others:
+        changed = differences(first, other)
+        assert changed, "the providers' renders should differ in their pipelines"
+        assert [
+            path
+            for path in changed
+            if path != ANSWERS_FILE and not path.startswith(PIPELINE_PATHS)
+        ] == []
+    for files in renders.values():
+        readers = [
+            path
+            for path, content in files.items()
+            if path.startswith(("src/", "tests/"))
+            and any(
+                name.encode() in content for name in (*PIPELINE_PATHS, ANSWERS_FILE)
+            )
+        ]
+        assert readers == []
