@@ -43,7 +43,7 @@ def fast(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Template vs. baselines measured in one run; prints a table of ratios and
     writes it to benchmarks/latest.md. `-- --skip-matrix` leaves out the
-    ~20 minute matrix row. `-- --quick` is for iteration: under 6 minutes (one
+    ~16 minute matrix row. `-- --quick` is for iteration: under 6 minutes (one
     round, 3 s HTTP runs, fewer samples, no time-to-green, whole-suite or matrix
     row), labelled QUICK, and
     written to benchmarks/latest-quick.md (git-ignored) so it never replaces the
