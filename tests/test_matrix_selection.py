@@ -4,9 +4,12 @@ both derived from copier.yml."""
 
 from pathlib import Path
 
+import pytest
+
 from tests.answers import (
     PIPELINE_ONLY_QUESTIONS,
     PIPELINE_PATHS,
+    TEXT_ANSWERS,
     UNUSUAL_ANSWERS,
     answer_matrix,
     covering_combinations,
@@ -86,17 +89,16 @@ def test_combinations_differing_only_in_the_pipeline_share_one_quick_lane_run() 
     assert all(answers in matrix for answers in chosen)
 
 
-def test_the_ci_provider_changes_only_the_pipeline_files(
-    template: Path, tmp_path: Path
+@pytest.mark.parametrize("question", sorted(PIPELINE_ONLY_QUESTIONS))
+def test_a_pipeline_only_answer_changes_only_the_pipeline_files(
+    template: Path, tmp_path: Path, question: str
 ) -> None:
     """What lets its values share one quick-lane run: the code and tests are the
     same, and none of them reads a pipeline file or the answers file."""
-    base = {"project_name": "Billing API", "enable_job_queue": True}
+    base = {**TEXT_ANSWERS, "enable_job_queue": True}
     renders = {
-        provider: tree(
-            render(template, tmp_path / provider, {**base, "ci_provider": provider})
-        )
-        for provider in varied_questions()["ci_provider"]
+        value: tree(render(template, tmp_path / str(value), {**base, question: value}))
+        for value in varied_questions()[question]
     }
 
     first, *others = renders.values()
